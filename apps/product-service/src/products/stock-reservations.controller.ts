@@ -1,0 +1,24 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ReserveStockDto, StockReservationDto } from '@obs/api-contracts';
+import { ProductsService } from './products.service';
+
+/** Internal routes for order-service; the gateway never exposes them. */
+@ApiTags('internal')
+@Controller('internal/stock-reservations')
+export class StockReservationsController {
+  constructor(private readonly products: ProductsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: StockReservationDto })
+  @ApiConflictResponse({ description: 'A product has fewer units than asked; nothing was reserved.' })
+  reserve(@Body() request: ReserveStockDto): Promise<StockReservationDto> {
+    return this.products.reserve(request.orderId, request.items);
+  }
+
+  @Post(':orderId/release')
+  @HttpCode(200)
+  release(@Param('orderId', ParseUUIDPipe) orderId: string) {
+    return this.products.release(orderId);
+  }
+}

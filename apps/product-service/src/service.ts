@@ -1,0 +1,7 @@
+import type { ServiceConfigOptions } from '@obs/service-kit';
+
+export const SERVICE: ServiceConfigOptions = {
+  serviceName: 'product-service',
+  defaultPort: 8082,
+  storage: true,
+};

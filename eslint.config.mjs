@@ -1,0 +1,65 @@
+// Lint for the whole workspace: Nx module boundaries (tags in each project.json)
+// plus type-aware typescript-eslint rules; an un-awaited promise is an error.
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/.nx',
+      '**/.data',
+      '**/reports',
+      '**/.tools',
+      'deploy/**',
+      'load-tests/**',
+      'bench/**',
+      'tools/**',
+      '**/webpack.config.js',
+      '**/jest.config.ts',
+      'jest.preset.js',
+      '**/migrations/**',
+      '**/drizzle.config.ts',
+    ],
+  },
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'layer:telemetry', onlyDependOnLibsWithTags: ['layer:telemetry'] },
+            {
+              sourceTag: 'layer:contracts',
+              onlyDependOnLibsWithTags: ['layer:contracts'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  prettier,
+  ...tseslint.configs.disableTypeChecked.map((config) => ({ ...config, files: ['**/*.mjs', '**/*.js'] })),
+];

@@ -1,0 +1,26 @@
+// Shared Jest preset: SWC transpiles TypeScript with the legacy decorators and
+// decorator metadata that NestJS dependency injection relies on.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          target: 'es2023',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@obs/telemetry/sdk$': '<rootDir>/../../libs/telemetry/src/sdk/index.ts',
+    '^@obs/(.*)$': '<rootDir>/../../libs/$1/src/index.ts',
+  },
+  testMatch: ['**/*.spec.ts'],
+  reporters: ['default', '<rootDir>/../../tools/jest-results-reporter.js'],
+};

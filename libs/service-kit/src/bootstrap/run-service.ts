@@ -1,0 +1,80 @@
+import { type DynamicModule, type INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { loadConfig, type ServiceConfig, type ServiceConfigOptions } from '../config/service-config';
+import { HttpErrorFilter } from '../errors/http-error.filter';
+import { Readiness } from '../health/readiness';
+
+/** Pipes, filters and docs every service shares; tests apply it to apps they build themselves. */
+export function configureService(app: INestApplication, config: ServiceConfig): void {
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+    }),
+  );
+  app.useGlobalFilters(new HttpErrorFilter());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(config.serviceName).addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * Starts a service: builds the app, serves it on PORT, and on SIGTERM or SIGINT
+ * stops accepting work, lets in-flight requests finish, flushes telemetry and exits 0.
+ */
+export async function runService(
+  service: ServiceConfigOptions,
+  rootModule: (config: ServiceConfig) => DynamicModule,
+): Promise<INestApplication> {
+  const config = loadConfigOrExit(service);
+  const app = await NestFactory.create<NestExpressApplication>(rootModule(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  configureService(app, config);
+  await app.listen(config.PORT);
+  app.get(Logger).log(`${config.serviceName} listening on port ${config.PORT}`);
+  exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
+  return app;
+}
+
+/** Invalid configuration stops the service with one line naming each offending variable. */
+function loadConfigOrExit(service: ServiceConfigOptions): ServiceConfig {
+  try {
+    return loadConfig(service);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', service: service.serviceName, msg: message })}\n`);
+    process.exit(1);
+  }
+}
+
+function exitOnSignals(app: INestApplication, timeoutMs: number): void {
+  let closing = false;
+  const close = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    const logger = app.get(Logger);
+    logger.log(`${signal} received: finishing in-flight requests`);
+    app.get(Readiness).markShuttingDown();
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${timeoutMs} ms; exiting anyway`);
+      process.exit(1);
+    }, timeoutMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me';
+
+const serviceUrl = (port: number) => z.url({ protocol: /^https?$/ }).default(`http://localhost:${port}`);
+
+/** Variables every service reads. */
+const commonVariables = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** How long SIGTERM waits for in-flight requests before exiting anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  FAULT_INJECTION: z.enum(['enabled', 'disabled']).default('disabled'),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+};
+
+/** Variables a service that calls others reads. */
+const upstreamVariables = {
+  USER_SERVICE_URL: serviceUrl(8081),
+  PRODUCT_SERVICE_URL: serviceUrl(8082),
+  ORDER_SERVICE_URL: serviceUrl(8083),
+  AGENT_SERVICE_URL: serviceUrl(8084),
+  /** Per-call timeout for calls to another service; past it the caller answers 504. */
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+};
+
+export interface ServiceConfigOptions {
+  serviceName: string;
+  defaultPort: number;
+  /** Owns a database (DATABASE_URL or the embedded PGlite under DATA_DIR). */
+  storage?: boolean;
+  /** Signs or verifies access tokens (JWT_SECRET). */
+  jwt?: boolean;
+  /** Calls other services (*_SERVICE_URL, UPSTREAM_TIMEOUT_MS). */
+  upstreams?: boolean;
+}
+
+/** The schema of a service's environment; `options` says which variables it cannot do without. */
+export function serviceConfigSchema(options: ServiceConfigOptions) {
+  return z
+    .object({
+      ...commonVariables,
+      PORT: z.coerce.number().int().min(1).max(65_535).default(options.defaultPort),
+      ...upstreamVariables,
+      DATABASE_URL: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+        .optional(),
+      DATA_DIR: z.string().min(1).default(`.data/${options.serviceName}`),
+      JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+      JWT_EXPIRES_IN_SECONDS: z.coerce.number().int().positive().default(3_600),
+    })
+    .superRefine((env, context) => {
+      if (options.jwt && env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+        context.addIssue({
+          code: 'custom',
+          path: ['JWT_SECRET'],
+          message: 'is required when NODE_ENV=production',
+        });
+      }
+      if (env.FAULT_INJECTION === 'enabled' && !env.ADMIN_TOKEN) {
+        context.addIssue({
+          code: 'custom',
+          path: ['ADMIN_TOKEN'],
+          message: 'is required when FAULT_INJECTION=enabled',
+        });
+      }
+    })
+    .transform((env) => ({
+      ...env,
+      serviceName: options.serviceName,
+      JWT_SECRET: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+    }));
+}
+
+export type ServiceConfig = z.output<ReturnType<typeof serviceConfigSchema>>;
+
+/** Thrown when the environment is invalid; its message names every offending variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Validates the environment once, at start. */
+export function loadConfig(options: ServiceConfigOptions, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const result = serviceConfigSchema(options).safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  throw new ConfigError(`invalid configuration for ${options.serviceName}: ${problems.join('; ')}`);
+}

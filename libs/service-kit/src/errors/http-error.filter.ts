@@ -1,0 +1,72 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+
+/** The contract's error body. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+}
+
+/**
+ * Every error leaves as `{statusCode, error, message}`. An HttpException keeps
+ * its status; a body-parser error keeps its 4xx; anything else is a 500 whose
+ * details go to the log, never to the client.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpErrorFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = toErrorBody(exception);
+    if (body.statusCode >= 500 && !(exception instanceof HttpException)) {
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    }
+    if (response.headersSent) return;
+    response.status(body.statusCode).json(body);
+  }
+}
+
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const payload = exception.getResponse();
+    if (typeof payload === 'object' && payload !== null && 'message' in payload) {
+      const { message, error } = payload as Partial<ErrorBody>;
+      return { statusCode: status, error: error ?? reason(status), message: message ?? reason(status) };
+    }
+    return { statusCode: status, error: reason(status), message: String(payload) };
+  }
+  const status = clientErrorStatus(exception);
+  if (status) return { statusCode: status, error: reason(status), message: clientErrorMessage(exception, status) };
+  return {
+    statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+    error: reason(HttpStatus.INTERNAL_SERVER_ERROR),
+    message: 'Internal server error',
+  };
+}
+
+/** body-parser reports malformed or oversized bodies as errors carrying a 4xx `status`. */
+function clientErrorStatus(exception: unknown): number | undefined {
+  const status = (exception as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+function clientErrorMessage(exception: unknown, status: number): string {
+  if (status === HttpStatus.PAYLOAD_TOO_LARGE) return 'request body is too large';
+  if ((exception as { type?: string }).type === 'entity.parse.failed') return 'request body is not valid JSON';
+  return exception instanceof Error ? exception.message : reason(status);
+}
+
+function reason(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}

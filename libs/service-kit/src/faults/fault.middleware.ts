@@ -1,0 +1,44 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { toErrorBody } from '../errors/http-error.filter';
+import type { ActiveFault, FaultKind } from './fault.dto';
+import { FaultRegistry, markFaulted } from './fault-registry';
+
+/** Liveness, admin and metrics must keep answering while a fault is active. */
+const EXEMPT_PATH = /^\/(health\/live|admin\/|metrics)/;
+
+/** Applies the request faults: unavailable, latency and error-rate. */
+@Injectable()
+export class FaultMiddleware implements NestMiddleware {
+  constructor(private readonly faults: FaultRegistry) {}
+
+  async use(request: Request, response: Response, next: NextFunction): Promise<void> {
+    const path = request.originalUrl;
+    if (EXEMPT_PATH.test(path)) return next();
+    const onPath = (fault: ActiveFault) => !fault.route || path.startsWith(fault.route);
+
+    if (this.faults.pick('unavailable')) {
+      return this.fail(request, response, 'unavailable', 503);
+    }
+    const latency = this.faults.pick('latency', onPath);
+    if (latency) {
+      this.mark(request, 'latency');
+      await sleep(latency.delayMs);
+    }
+    const error = this.faults.pick('error-rate', onPath);
+    if (error) return this.fail(request, response, 'error-rate', error.statusCode ?? 500);
+    next();
+  }
+
+  private fail(request: Request, response: Response, kind: FaultKind, status: number): void {
+    this.mark(request, kind);
+    const body = toErrorBody({ status });
+    response.status(status).json({ ...body, message: `fault injected: ${kind}` });
+  }
+
+  private mark(request: Request, kind: FaultKind): void {
+    markFaulted(kind);
+    request.log?.setBindings({ fault: kind });
+  }
+}

@@ -1,0 +1,65 @@
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { mkdirSync } from 'node:fs';
+import { Pool } from 'pg';
+
+/** A Drizzle database over either storage engine: the queries are the same PostgreSQL. */
+export type Database<TSchema extends Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>;
+
+export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
+  serviceName: string;
+  schema: TSchema;
+  /** Folder of the SQL migrations drizzle-kit generated for this service. */
+  migrationsFolder: string;
+  /** A postgres:// URL; when absent the embedded PGlite under `dataDir` is used. */
+  databaseUrl?: string;
+  dataDir: string;
+}
+
+export interface OpenDatabase<TSchema extends Record<string, unknown>> {
+  db: Database<TSchema>;
+  engine: 'postgresql' | 'pglite';
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// The embedded engine is a whole PostgreSQL in WebAssembly; the server's default
+// buffers would triple a small service's memory for no gain at this data size.
+const PGLITE_SETTINGS = ['shared_buffers = 16MB', 'wal_buffers = 1MB', 'work_mem = 2MB', 'temp_buffers = 2MB'];
+
+/** Opens the service's database and applies its migrations before anything uses it. */
+export async function openDatabase<TSchema extends Record<string, unknown>>(
+  options: OpenDatabaseOptions<TSchema>,
+): Promise<OpenDatabase<TSchema>> {
+  // Each service keeps its own migration history, so services may share one server.
+  const migrationsTable = `__migrations_${options.serviceName.replace(/-/g, '_')}`;
+  const migrationConfig = { migrationsFolder: options.migrationsFolder, migrationsTable };
+
+  if (options.databaseUrl) {
+    const pool = new Pool({ connectionString: options.databaseUrl, max: 10 });
+    const db = drizzleNodePostgres(pool, { schema: options.schema });
+    await migrateNodePostgres(db, migrationConfig);
+    return {
+      db: db as unknown as Database<TSchema>,
+      engine: 'postgresql',
+      ping: async () => void (await db.execute(sql`select 1`)),
+      close: () => pool.end(),
+    };
+  }
+
+  mkdirSync(options.dataDir, { recursive: true });
+  const client = new PGlite(options.dataDir, { postgresqlconf: PGLITE_SETTINGS });
+  const db = drizzlePglite(client, { schema: options.schema });
+  await migratePglite(db, migrationConfig);
+  return {
+    db: db as unknown as Database<TSchema>,
+    engine: 'pglite',
+    ping: async () => void (await client.query('select 1')),
+    close: () => client.close(),
+  };
+}

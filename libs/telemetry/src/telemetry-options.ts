@@ -1,0 +1,8 @@
+export interface TelemetryModuleOptions {
+  /** The service's name: the `service` label on every metric and the `service` field of every log line. */
+  serviceName: string;
+  /** Minimum pino level (`trace`, `debug`, `info`, `warn`, `error`, `fatal`, `silent`); default `info`. */
+  logLevel?: string;
+}
+
+export const TELEMETRY_OPTIONS = Symbol('TELEMETRY_OPTIONS');

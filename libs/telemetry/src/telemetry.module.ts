@@ -1,0 +1,62 @@
+import {
+  type DynamicModule,
+  Global,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { LoggerModule } from 'nestjs-pino';
+import { OpenTelemetryModule } from 'nestjs-otel';
+import { collectDefaultMetrics, register, Registry } from 'prom-client';
+import { loggerParams } from './logging/logger-options';
+import { HttpMetricsMiddleware, httpMetricProviders } from './metrics/http-metrics';
+import { MetricsController } from './metrics/metrics.controller';
+import { upstreamMetricProviders } from './metrics/upstream-metrics';
+import { shutdownTelemetry } from './sdk/start-telemetry';
+import { TELEMETRY_OPTIONS, type TelemetryModuleOptions } from './telemetry-options';
+
+/**
+ * Traces (nestjs-otel over the SDK the preload started), Prometheus metrics at
+ * /metrics and JSON logs for one service. Import it once, in the root module.
+ */
+@Global()
+@Module({})
+export class TelemetryModule implements NestModule, OnApplicationShutdown {
+  static forRoot(options: TelemetryModuleOptions): DynamicModule {
+    // prom-client only accepts exemplars on an OpenMetrics registry; /metrics
+    // still answers in the format the scraper asks for.
+    register.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    collectRuntimeMetricsOnce();
+    const optionsProvider = { provide: TELEMETRY_OPTIONS, useValue: options };
+    return {
+      module: TelemetryModule,
+      imports: [
+        OpenTelemetryModule.forRoot(),
+        PrometheusModule.register({
+          global: true,
+          controller: MetricsController,
+          defaultMetrics: { enabled: false },
+          defaultLabels: { service: options.serviceName },
+        }),
+        LoggerModule.forRoot(loggerParams(options)),
+      ],
+      providers: [optionsProvider, ...httpMetricProviders, ...upstreamMetricProviders],
+      exports: [optionsProvider, ...upstreamMetricProviders],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('{*path}');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await shutdownTelemetry();
+  }
+}
+
+/** prom-client's runtime collectors register globally; a second app in one process must not repeat them. */
+function collectRuntimeMetricsOnce(): void {
+  if (!register.getSingleMetric('process_cpu_seconds_total')) collectDefaultMetrics();
+}

@@ -1,0 +1,167 @@
+// The eight drills: which fault each injects, which alert it must raise, and which other alerts
+// the same incident may legitimately raise. Thresholds and `for` come from the production rules
+// in deploy/prometheus/rules/ unchanged; budgets below are "rule `for` + evaluation slack".
+import type { ServiceName } from './config.ts';
+
+export type Severity = 'critical' | 'warning';
+
+/** Labels an alert must carry to count as a match (alertname always included). */
+export type AlertMatcher = Record<string, string>;
+
+export type Fault =
+  /** Stop the process through the launcher (SIGTERM), start it again to clear. */
+  | { kind: 'stop-process'; service: ServiceName }
+  /** POST /admin/faults on the service's own port, DELETE /admin/faults/:id to clear. */
+  | { kind: 'inject'; service: ServiceName; params: Record<string, unknown> & { kind: string } };
+
+/** A request the runner sends itself while the fault is on, to collect faulted trace ids. */
+export interface Probe {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  auth?: boolean;
+}
+
+export interface Drill {
+  name: string;
+  description: string;
+  fault: Fault;
+  expected: AlertMatcher & { alertname: string; service: string; severity: Severity };
+  /** Alerts the same fault raises by design (symptoms upstream, SLO burn), with the reason. */
+  tolerated: { match: AlertMatcher; why: string }[];
+  /** Journey weights for the drill's k6 load (see MIX in load-tests/README.md). */
+  mix: string;
+  probe: Probe;
+  /** Seconds from fault start within which the alert must reach the webhook sink. */
+  detectBudgetSeconds: number;
+  /** Seconds from clearing the fault within which the resolved notification must arrive. */
+  resolveBudgetSeconds: number;
+}
+
+const REALISTIC = 'browse=60,order=20,agent=15,signup=5';
+
+// Symptoms a failing or slow product-service causes one hop up. They describe the same incident,
+// so they are allowed; anything else that pages during the drill is a finding.
+const gatewaySymptoms = (slo: 'availability' | 'latency'): Drill['tolerated'] => [
+  { match: { alertname: 'ErrorBudgetBurn', slo }, why: `the ${slo} SLO burns on every service the fault reaches` },
+  ...(slo === 'availability'
+    ? [{ match: { alertname: 'HighErrorRate', service: 'api-gateway' }, why: 'the gateway passes the 5xx on' }]
+    : [{ match: { alertname: 'HighLatencyP95', service: 'api-gateway' }, why: 'the gateway waits for the slow service' }]),
+];
+
+export const DRILLS: Drill[] = [
+  {
+    name: 'service-down',
+    description: 'product-service is stopped (SIGTERM through the launcher) and started again.',
+    fault: { kind: 'stop-process', service: 'product-service' },
+    expected: { alertname: 'ServiceDown', service: 'product-service', severity: 'critical' },
+    // Inhibition in deploy/alertmanager is meant to turn the pile of consequences (gateway 503s,
+    // upstream errors, SLO burn) into this one page; only the SLO burn tickets pass through.
+    tolerated: [
+      { match: { alertname: 'ErrorBudgetBurn', severity: 'warning' }, why: 'a ticket, not a page: the budget really burns' },
+    ],
+    mix: REALISTIC,
+    probe: { method: 'GET', path: '/api/products?limit=5' },
+    detectBudgetSeconds: 120,
+    resolveBudgetSeconds: 180,
+  },
+  {
+    name: 'high-error-rate',
+    description: 'product-service answers 30% of its requests with 500.',
+    fault: { kind: 'inject', service: 'product-service', params: { kind: 'error-rate', rate: 0.3, statusCode: 500 } },
+    expected: { alertname: 'HighErrorRate', service: 'product-service', severity: 'critical' },
+    tolerated: gatewaySymptoms('availability'),
+    mix: REALISTIC,
+    probe: { method: 'GET', path: '/api/products?limit=5' },
+    detectBudgetSeconds: 120,
+    resolveBudgetSeconds: 240,
+  },
+  {
+    name: 'high-latency',
+    description: 'every product-service request waits 700 ms more.',
+    fault: { kind: 'inject', service: 'product-service', params: { kind: 'latency', delayMs: 700, rate: 1 } },
+    expected: { alertname: 'HighLatencyP95', service: 'product-service', severity: 'warning' },
+    tolerated: gatewaySymptoms('latency'),
+    mix: REALISTIC,
+    probe: { method: 'GET', path: '/api/products?limit=5' },
+    // 5-minute p95 window plus `for: 2m`.
+    detectBudgetSeconds: 240,
+    resolveBudgetSeconds: 480,
+  },
+  {
+    name: 'upstream-unavailable',
+    description: "the gateway's calls to product-service fail as connection errors (50%).",
+    fault: { kind: 'inject', service: 'api-gateway', params: { kind: 'upstream-failure', upstream: 'product-service', rate: 0.5 } },
+    expected: { alertname: 'UpstreamUnavailable', service: 'api-gateway', upstream: 'product-service', severity: 'warning' },
+    tolerated: [
+      { match: { alertname: 'HighErrorRate', service: 'api-gateway' }, why: 'the failed calls become 503s at the gateway' },
+      { match: { alertname: 'ErrorBudgetBurn', service: 'api-gateway' }, why: 'the gateway availability SLO burns' },
+    ],
+    mix: REALISTIC,
+    probe: { method: 'GET', path: '/api/products?limit=5' },
+    detectBudgetSeconds: 180,
+    resolveBudgetSeconds: 240,
+  },
+  {
+    name: 'slow-agent',
+    description: 'every agent step of the catalog agent waits 2 s.',
+    fault: { kind: 'inject', service: 'agent-service', params: { kind: 'slow-agent', delayMs: 2000, agentType: 'catalog' } },
+    expected: { alertname: 'SlowAgentExecution', service: 'agent-service', agent_type: 'catalog', severity: 'warning' },
+    tolerated: [
+      { match: { alertname: 'HighLatencyP95', service: 'agent-service' }, why: 'agent executions are its requests' },
+      { match: { alertname: 'HighLatencyP95', service: 'api-gateway' }, why: 'the gateway waits for the agent' },
+      { match: { alertname: 'ErrorBudgetBurn', slo: 'latency' }, why: 'the latency SLO burns' },
+    ],
+    mix: 'browse=40,order=10,agent=50',
+    probe: { method: 'POST', path: '/api/agents/execute', body: { agentType: 'catalog', input: 'find laptop under 1500' }, auth: true },
+    detectBudgetSeconds: 240,
+    resolveBudgetSeconds: 480,
+  },
+  {
+    name: 'event-loop-lag',
+    description: "order-service's event loop is blocked 300 ms every 500 ms.",
+    fault: { kind: 'inject', service: 'order-service', params: { kind: 'event-loop-block', blockMs: 300, intervalMs: 500 } },
+    expected: { alertname: 'EventLoopLagHigh', service: 'order-service', severity: 'warning' },
+    tolerated: [
+      { match: { alertname: 'HighLatencyP95' }, why: 'requests queue behind the blocked loop' },
+      { match: { alertname: 'ErrorBudgetBurn', slo: 'latency' }, why: 'the latency SLO burns' },
+    ],
+    mix: 'browse=40,order=50,signup=10',
+    probe: { method: 'GET', path: '/api/orders', auth: true },
+    detectBudgetSeconds: 180,
+    resolveBudgetSeconds: 240,
+  },
+  {
+    name: 'memory-leak',
+    description: 'user-service retains 20 MB more every second, up to 700 MB.',
+    fault: { kind: 'inject', service: 'user-service', params: { kind: 'memory-growth', mbPerSecond: 20, capMb: 700 } },
+    expected: { alertname: 'HighMemoryUsage', service: 'user-service', severity: 'warning' },
+    tolerated: [],
+    mix: 'browse=40,order=20,signup=40',
+    probe: { method: 'GET', path: '/api/users/me', auth: true },
+    // ~25 s to pass 512 MiB, then `for: 2m`.
+    detectBudgetSeconds: 240,
+    resolveBudgetSeconds: 180,
+  },
+  {
+    name: 'error-budget-burn',
+    description: 'product-service fails 3% of its requests: under HighErrorRate (5%), over 14.4x the budget (1.44%).',
+    fault: { kind: 'inject', service: 'product-service', params: { kind: 'error-rate', rate: 0.03, statusCode: 500 } },
+    expected: { alertname: 'ErrorBudgetBurn', service: 'product-service', slo: 'availability', severity: 'critical' },
+    tolerated: [
+      { match: { alertname: 'ErrorBudgetBurn', service: 'api-gateway' }, why: 'the gateway passes the 5xx on' },
+    ],
+    mix: REALISTIC,
+    probe: { method: 'GET', path: '/api/products?limit=5' },
+    detectBudgetSeconds: 120,
+    resolveBudgetSeconds: 300,
+  },
+];
+
+export function findDrill(name: string): Drill | undefined {
+  return DRILLS.find((drill) => drill.name === name);
+}
+
+export function matches(labels: Record<string, string>, matcher: AlertMatcher): boolean {
+  return Object.entries(matcher).every(([key, value]) => labels[key] === value);
+}

@@ -1,0 +1,75 @@
+// The services under drill. Preferred: started here through the shared launcher
+// (tools/services/launcher.ts) with fault injection on, so service-down can stop and restart
+// a process. Fallback (DRILL_SERVICES=running): services someone already started with
+// FAULT_INJECTION=enabled and the same ADMIN_TOKEN; service-down is then skipped.
+import path from 'node:path';
+import { SERVICES, SERVICE_PORTS } from './config.ts';
+import type { DrillConfig, ServiceName } from './config.ts';
+import { isUp } from './http.ts';
+
+export interface Services {
+  urls: Record<ServiceName, string>;
+  /** Whether processes can be stopped and started (only when the runner launched them). */
+  canRestart: boolean;
+  stop(name: ServiceName): Promise<void>;
+  start(name: ServiceName): Promise<void>;
+  stopAll(): Promise<void>;
+}
+
+interface Launched {
+  urls: Record<ServiceName, string>;
+  stop(name: ServiceName, signal?: NodeJS.Signals): Promise<number | null>;
+  start(name: ServiceName): Promise<void>;
+  stopAll(): Promise<void>;
+}
+
+interface Launcher {
+  startServices(options: { env?: Record<string, string>; dataDir: string; logDir: string }): Promise<Launched>;
+}
+
+const LAUNCHER = path.resolve(import.meta.dirname, '../../tools/services/launcher.ts');
+
+function runningUrls(): Record<ServiceName, string> {
+  return Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${SERVICE_PORTS[s]}`])) as Record<ServiceName, string>;
+}
+
+/** Services answering /health/ready on the default ports right now. */
+export async function readyServices(urls = runningUrls()): Promise<ServiceName[]> {
+  const ready = await Promise.all(SERVICES.map(async (s) => ((await isUp(`${urls[s]}/health/ready`)) ? s : undefined)));
+  return ready.filter((s): s is ServiceName => s !== undefined);
+}
+
+export async function acquireServices(config: DrillConfig, runDir: string): Promise<Services> {
+  const mode = process.env.DRILL_SERVICES ?? 'auto';
+  const alreadyUp = await readyServices();
+
+  if (mode === 'running' || (mode === 'auto' && alreadyUp.length === SERVICES.length)) {
+    if (alreadyUp.length !== SERVICES.length) {
+      throw new Error(`DRILL_SERVICES=running but only ${alreadyUp.join(', ') || 'none'} answer /health/ready`);
+    }
+    const unsupported = async (): Promise<void> => {
+      throw new Error('services were not started by the drill runner, so it cannot stop or start them (unset DRILL_SERVICES and stop them first)');
+    };
+    return { urls: runningUrls(), canRestart: false, stop: unsupported, start: unsupported, stopAll: async () => {} };
+  }
+
+  if (alreadyUp.length > 0) {
+    throw new Error(`${alreadyUp.join(', ')} already listen on their ports: stop them, or set DRILL_SERVICES=running to drill them as they are`);
+  }
+
+  const { startServices } = (await import(LAUNCHER)) as Launcher;
+  const launched = await startServices({
+    env: { FAULT_INJECTION: 'enabled', ADMIN_TOKEN: config.adminToken },
+    dataDir: path.join(runDir, 'data'),
+    logDir: path.join(runDir, 'logs'),
+  });
+  return {
+    urls: launched.urls,
+    canRestart: true,
+    stop: async (name) => {
+      await launched.stop(name, 'SIGTERM');
+    },
+    start: (name) => launched.start(name),
+    stopAll: () => launched.stopAll(),
+  };
+}
