@@ -33,31 +33,28 @@ export async function query(config: DrillConfig, promql: string): Promise<{ metr
 }
 
 interface WebhookPayload {
-  receiver?: string;
-  status?: string;
   alerts?: { status: string; labels: Record<string, string>; startsAt?: string; endsAt?: string }[];
 }
 
 /**
- * Every alert of every notification the sink has recorded. The sink's records are Alertmanager
- * webhook payloads with the time they arrived (see deploy/webhook-sink/README.md).
+ * Every alert of every notification the sink recorded, oldest first. deploy/webhook-sink/sink.mjs
+ * stores each webhook call as {receivedAt, receiver, notification} where `receiver` is the
+ * Alertmanager receiver (pager, chat, info, watchdog) and `notification` the webhook payload.
  */
 export async function notifications(config: DrillConfig): Promise<Notification[]> {
-  const records = await getJson<unknown>(`${config.webhookSinkUrl}/notifications`);
-  const list = Array.isArray(records) ? records : ((records as { notifications?: unknown[] }).notifications ?? []);
-  return list.flatMap((record) => {
-    const r = record as Record<string, unknown>;
-    const payload = (r.payload ?? r.body ?? r.notification ?? r) as WebhookPayload;
-    const receivedAt = new Date(String(r.receivedAt ?? r.received_at ?? r.time ?? Date.now()));
-    return (payload.alerts ?? []).map((alert) => ({
-      receivedAt,
-      receiver: payload.receiver ?? '',
+  const records = await getJson<{ receivedAt: string; receiver: string; notification: WebhookPayload }[]>(
+    `${config.webhookSinkUrl}/notifications`,
+  );
+  return records.flatMap((record) =>
+    (record.notification.alerts ?? []).map((alert) => ({
+      receivedAt: new Date(record.receivedAt),
+      receiver: record.receiver,
       status: alert.status === 'resolved' ? ('resolved' as const) : ('firing' as const),
       labels: alert.labels,
       startsAt: alert.startsAt,
       endsAt: alert.endsAt,
-    }));
-  });
+    })),
+  );
 }
 
 export function describe(labels: Record<string, string>): string {

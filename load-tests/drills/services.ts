@@ -29,8 +29,19 @@ interface Launcher {
 
 const LAUNCHER = path.resolve(import.meta.dirname, '../../tools/services/launcher.ts');
 
+// The same variables the services use to find each other (CONTRACT.md), plus BASE_URL for the gateway.
+const URL_VARIABLES: Record<ServiceName, string> = {
+  'api-gateway': 'BASE_URL',
+  'user-service': 'USER_SERVICE_URL',
+  'product-service': 'PRODUCT_SERVICE_URL',
+  'order-service': 'ORDER_SERVICE_URL',
+  'agent-service': 'AGENT_SERVICE_URL',
+};
+
 function runningUrls(): Record<ServiceName, string> {
-  return Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${SERVICE_PORTS[s]}`])) as Record<ServiceName, string>;
+  return Object.fromEntries(
+    SERVICES.map((s) => [s, process.env[URL_VARIABLES[s]] ?? `http://127.0.0.1:${SERVICE_PORTS[s]}`]),
+  ) as Record<ServiceName, string>;
 }
 
 /** Services answering /health/ready on the default ports right now. */

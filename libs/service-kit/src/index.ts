@@ -9,4 +9,6 @@ export { UPSTREAM_NAMES, type UpstreamName } from './faults/fault.dto';
 export { UpstreamClient, UpstreamClients, upstreamFailure, type UpstreamResponse } from './upstream/upstream-client';
 export { DATABASE, DatabaseModule } from './storage/database.module';
 export type { Database } from './storage/database';
+export { isUniqueViolation } from './storage/unique-violation';
 export { CALLER_ID_HEADER, CallerId } from './auth/caller-id.decorator';
+export { intParam, uuidParam } from './validation/param-pipes';

@@ -15,6 +15,7 @@ import { HttpMetricsMiddleware, httpMetricProviders } from './metrics/http-metri
 import { MetricsController } from './metrics/metrics.controller';
 import { upstreamMetricProviders } from './metrics/upstream-metrics';
 import { shutdownTelemetry } from './sdk/start-telemetry';
+import { TraceIdHeaderMiddleware } from './tracing/trace-id-header.middleware';
 import { TELEMETRY_OPTIONS, type TelemetryModuleOptions } from './telemetry-options';
 
 /**
@@ -48,7 +49,7 @@ export class TelemetryModule implements NestModule, OnApplicationShutdown {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('{*path}');
+    consumer.apply(HttpMetricsMiddleware, TraceIdHeaderMiddleware).forRoutes('{*path}');
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,7 @@
-import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ListProductsQuery, ProductDto, ProductPageDto } from '@obs/api-contracts';
+import { intParam } from '@obs/service-kit';
 import { ProductsService } from './products.service';
 
 @ApiTags('products')
@@ -17,7 +18,7 @@ export class ProductsController {
   @Get(':id')
   @ApiOkResponse({ type: ProductDto })
   @ApiNotFoundResponse({ description: 'No product has this id.' })
-  get(@Param('id', ParseIntPipe) id: number): Promise<ProductDto> {
+  get(@Param('id', intParam('id')) id: number): Promise<ProductDto> {
     return this.products.get(id);
   }
 }

@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { ReserveStockDto, StockReservationDto } from '@obs/api-contracts';
+import { uuidParam } from '@obs/service-kit';
 import { ProductsService } from './products.service';
 
 /** Internal routes for order-service; the gateway never exposes them. */
@@ -18,7 +19,7 @@ export class StockReservationsController {
 
   @Post(':orderId/release')
   @HttpCode(200)
-  release(@Param('orderId', ParseUUIDPipe) orderId: string) {
+  release(@Param('orderId', uuidParam('orderId')) orderId: string) {
     return this.products.release(orderId);
   }
 }

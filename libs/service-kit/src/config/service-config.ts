@@ -22,6 +22,8 @@ const upstreamVariables = {
   AGENT_SERVICE_URL: serviceUrl(8084),
   /** Per-call timeout for calls to another service; past it the caller answers 504. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  /** Agents run several tool calls in a row, so the gateway waits longer for them. */
+  AGENT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 };
 
 export interface ServiceConfigOptions {

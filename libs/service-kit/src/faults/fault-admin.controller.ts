@@ -8,7 +8,6 @@ import {
   Injectable,
   NotFoundException,
   Param,
-  ParseUUIDPipe,
   Post,
   UnauthorizedException,
   UseGuards,
@@ -20,6 +19,7 @@ import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { SERVICE_CONFIG } from '../config/config.token';
 import type { ServiceConfig } from '../config/service-config';
+import { uuidParam } from '../validation/param-pipes';
 import { CreateFaultDto } from './fault.dto';
 import { FaultRegistry } from './fault-registry';
 
@@ -64,7 +64,7 @@ export class FaultAdminController {
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id', ParseUUIDPipe) id: string): void {
+  remove(@Param('id', uuidParam('id')) id: string): void {
     if (!this.faults.remove(id)) throw new NotFoundException(`no active fault ${id}`);
   }
 }

@@ -136,13 +136,15 @@ export class UpstreamClients {
     this.metrics = { requests, duration };
   }
 
-  for(name: UpstreamName): UpstreamClient {
+  /** `timeoutMs` overrides UPSTREAM_TIMEOUT_MS for callees that are slow by nature. */
+  for(name: UpstreamName, options: { timeoutMs?: number } = {}): UpstreamClient {
     const urls: Record<UpstreamName, string> = {
       'user-service': this.config.USER_SERVICE_URL,
       'product-service': this.config.PRODUCT_SERVICE_URL,
       'order-service': this.config.ORDER_SERVICE_URL,
       'agent-service': this.config.AGENT_SERVICE_URL,
     };
-    return new UpstreamClient(name, urls[name], this.config.UPSTREAM_TIMEOUT_MS, this.metrics, this.faults);
+    const timeoutMs = options.timeoutMs ?? this.config.UPSTREAM_TIMEOUT_MS;
+    return new UpstreamClient(name, urls[name], timeoutMs, this.metrics, this.faults);
   }
 }

@@ -1,0 +1,47 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AgentResultDto, AgentTypeDto, ExecuteAgentDto } from '@obs/api-contracts';
+import {
+  CALLER_ID_HEADER,
+  SERVICE_CONFIG,
+  type ServiceConfig,
+  type UpstreamClient,
+  UpstreamClients,
+} from '@obs/service-kit';
+import type { Response } from 'express';
+import { Caller } from '../auth/caller.decorator';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { relay } from '../proxy/relay';
+
+@ApiTags('agents')
+@Controller('api/agents')
+export class AgentsController {
+  private readonly agents: UpstreamClient;
+
+  constructor(upstreams: UpstreamClients, @Inject(SERVICE_CONFIG) config: ServiceConfig) {
+    this.agents = upstreams.for('agent-service', { timeoutMs: config.AGENT_TIMEOUT_MS });
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [AgentTypeDto] })
+  list(@Res({ passthrough: true }) response: Response) {
+    return relay<AgentTypeDto[]>(this.agents, '/agents', response);
+  }
+
+  @Post('execute')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @UseGuards(JwtAuthGuard)
+  @ApiOkResponse({ type: AgentResultDto })
+  execute(
+    @Caller() callerId: string,
+    @Body() request: ExecuteAgentDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return relay<AgentResultDto>(this.agents, '/agents/execute', response, {
+      method: 'POST',
+      body: request,
+      headers: { [CALLER_ID_HEADER]: callerId },
+    });
+  }
+}

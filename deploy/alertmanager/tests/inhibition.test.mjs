@@ -1,0 +1,138 @@
+// Live test of alertmanager.yml.tmpl against a real Alertmanager on loopback: posts alerts,
+// reads which ones Alertmanager inhibits (status.inhibitedBy), and checks that the webhook
+// sink receives the notifications the routes promise. Run by deploy/test/run.sh:
+//   node deploy/alertmanager/tests/inhibition.test.mjs
+// ALERTMANAGER_BIN overrides the binary (default: alertmanager, else Debian's prometheus-alertmanager).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'am-inhibition-'));
+const children = [];
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function alertmanagerBinary() {
+  if (process.env.ALERTMANAGER_BIN) return process.env.ALERTMANAGER_BIN;
+  const found = spawnSync('sh', ['-c', 'command -v alertmanager || command -v prometheus-alertmanager'], { encoding: 'utf8' });
+  return found.stdout.trim() || 'alertmanager';
+}
+
+async function waitFor(what, check, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function start(command, args, env) {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.on('exit', (code) => code && console.error(`${command} exited ${code}:\n${stderr}`));
+  children.push(child);
+  return child;
+}
+
+const alert = (labels) => ({ labels, annotations: { summary: 'inhibition test' }, startsAt: new Date().toISOString() });
+const sent = {
+  userDown: alert({ alertname: 'ServiceDown', severity: 'critical', service: 'user-service' }),
+  userSlow: alert({ alertname: 'HighLatencyP95', severity: 'warning', service: 'user-service' }),
+  orderSlow: alert({ alertname: 'HighLatencyP95', severity: 'warning', service: 'order-service' }),
+  orderPage: alert({ alertname: 'ErrorBudgetBurn', severity: 'critical', service: 'order-service', slo: 'availability' }),
+  orderTicket: alert({ alertname: 'ErrorBudgetBurn', severity: 'warning', service: 'order-service', slo: 'availability' }),
+  orderLatencyTicket: alert({ alertname: 'ErrorBudgetBurn', severity: 'warning', service: 'order-service', slo: 'latency' }),
+  watchdog: alert({ alertname: 'Watchdog', severity: 'none' }),
+};
+// Which alert (by key above) inhibits which; every other alert must not be inhibited.
+const expectedInhibitions = { userSlow: 'userDown', orderTicket: 'orderPage' };
+
+const identity = (labels) => [labels.alertname, labels.service, labels.severity, labels.slo].join('/');
+const keyOf = (labels) => Object.keys(sent).find((key) => identity(sent[key].labels) === identity(labels));
+
+try {
+  const [amPort, sinkPort] = [await freePort(), await freePort()];
+  const sink = `http://127.0.0.1:${sinkPort}`;
+  const render = spawnSync('sh', [join(here, '..', 'render.sh'), join(here, '..', 'alertmanager.yml.tmpl'), join(work, 'alertmanager.yml')], {
+    env: {
+      ...process.env,
+      PAGER_WEBHOOK_URL: `${sink}/pager`,
+      CHAT_WEBHOOK_URL: `${sink}/chat`,
+      INFO_WEBHOOK_URL: `${sink}/info`,
+      WATCHDOG_WEBHOOK_URL: `${sink}/watchdog`,
+      ALERTMANAGER_GROUP_WAIT: '1s',
+      ALERTMANAGER_GROUP_INTERVAL: '5s',
+    },
+    encoding: 'utf8',
+  });
+  assert.equal(render.status, 0, render.stderr);
+
+  start(process.execPath, [join(here, '..', '..', 'webhook-sink', 'sink.mjs')], {
+    WEBHOOK_SINK_PORT: String(sinkPort),
+    WEBHOOK_SINK_FILE: join(work, 'notifications.jsonl'),
+  });
+  start(alertmanagerBinary(), [
+    `--config.file=${join(work, 'alertmanager.yml')}`,
+    `--storage.path=${join(work, 'data')}`,
+    `--web.listen-address=127.0.0.1:${amPort}`,
+    '--cluster.listen-address=',
+  ]);
+  const am = `http://127.0.0.1:${amPort}`;
+  await waitFor('alertmanager', async () => (await fetch(`${am}/-/ready`)).ok);
+  await waitFor('webhook sink', async () => (await fetch(`${sink}/health`)).ok);
+
+  const post = await fetch(`${am}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(Object.values(sent)),
+  });
+  assert.equal(post.status, 200, await post.text());
+
+  // inhibitedBy holds the fingerprints of the inhibiting alerts.
+  const alerts = await waitFor('all alerts with their inhibition settled', async () => {
+    const got = await (await fetch(`${am}/api/v2/alerts`)).json();
+    const inhibited = got.filter((a) => a.status.inhibitedBy.length > 0).length;
+    return got.length === Object.keys(sent).length && inhibited === Object.keys(expectedInhibitions).length ? got : undefined;
+  });
+  const byKey = Object.fromEntries(alerts.map((a) => [keyOf(a.labels), a]));
+  for (const key of Object.keys(sent)) {
+    const source = expectedInhibitions[key];
+    const expected = source ? [byKey[source].fingerprint] : [];
+    assert.deepEqual(byKey[key].status.inhibitedBy, expected, `${key}: inhibitedBy`);
+    console.log(`# ${key}: ${source ? `inhibited by ${source}` : 'not inhibited'}`);
+  }
+
+  // Routes: ServiceDown pages and chats, a warning only chats; inhibited alerts notify no one.
+  const notified = (records, receiver, key) =>
+    records.some((r) => r.receiver === receiver && r.notification.alerts.some((a) => keyOf(a.labels) === key));
+  const records = await waitFor('notifications at the sink', async () => {
+    const got = await (await fetch(`${sink}/notifications`)).json();
+    const arrived = [['pager', 'userDown'], ['chat', 'userDown'], ['chat', 'orderSlow'], ['watchdog', 'watchdog']];
+    return arrived.every(([receiver, key]) => notified(got, receiver, key)) ? got : undefined;
+  });
+  assert.ok(!notified(records, 'pager', 'orderSlow'), 'a warning does not page');
+  assert.ok(!notified(records, 'chat', 'userSlow') && !notified(records, 'chat', 'orderTicket'), 'inhibited alerts notify no one');
+  console.log('# notifications: pager, chat and watchdog received what the routes promise');
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# The observability stack without Docker: real Prometheus, Alertmanager and the webhook sink on
+# loopback, with the repo's configs and rule files, scraping the services of `npm start`
+# (127.0.0.1:8080-8084). Started by `npm run stack:local`; see deploy/README.md.
+#
+#   stack.sh [run]   start in the foreground; Ctrl-C or SIGTERM stops everything
+#   stack.sh start   start in the background (pid files under $STACK_DIR/run)
+#   stack.sh stop    stop what `start` started
+#   stack.sh status  what is running and whether it answers
+#
+# Environment:
+#   STACK_PROFILE  default | drill. drill only shortens intervals: scrape and rule evaluation
+#                  every 5s, Alertmanager group_wait 5s and group_interval 10s. Thresholds and
+#                  `for` durations never change.
+#   STACK_DIR      data, logs, rendered configs and pid files (default .data/stack)
+#   PAGER_WEBHOOK_URL, CHAT_WEBHOOK_URL, INFO_WEBHOOK_URL, WATCHDOG_WEBHOOK_URL
+#                  Alertmanager receivers (default http://127.0.0.1:9095/<receiver>, the sink)
+# Ports (fixed, as in the contract): Prometheus 9090, Alertmanager 9093, webhook sink 9095.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+command=${1:-run}
+profile=${STACK_PROFILE:-default}
+stack_dir=${STACK_DIR:-$repo/.data/stack}
+mkdir -p "$stack_dir"
+stack_dir=$(cd "$stack_dir" && pwd)
+run_dir=$stack_dir/run
+log_dir=$stack_dir/logs
+config_dir=$stack_dir/config
+components=(webhook-sink alertmanager prometheus)
+declare -A port=([prometheus]=9090 [alertmanager]=9093 [webhook-sink]=9095)
+declare -A ready=([prometheus]=/-/ready [alertmanager]=/-/ready [webhook-sink]=/health)
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pid_of() { cat "$run_dir/$1.pid" 2>/dev/null || true; }
+alive() { local pid; pid=$(pid_of "$1"); [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+
+render_configs() {
+  mkdir -p "$config_dir" "$log_dir" "$run_dir" "$stack_dir/prometheus" "$stack_dir/alertmanager"
+  local scrape=15s group_wait=30s group_interval=5m
+  case $profile in
+    default) ;;
+    drill) scrape=5s group_wait=5s group_interval=10s ;;
+    *) echo "stack.sh: STACK_PROFILE must be default or drill, not '$profile'" >&2; exit 2 ;;
+  esac
+  # Only the global intervals differ from the committed file; rules/ is linked beside the copy
+  # so its relative rule_files path still finds the repo's rule files.
+  sed -e "s/^  scrape_interval: .*/  scrape_interval: $scrape/" \
+      -e "s/^  evaluation_interval: .*/  evaluation_interval: $scrape/" \
+      "$repo/deploy/prometheus/prometheus.yml" > "$config_dir/prometheus.yml"
+  ln -sfn "$repo/deploy/prometheus/rules" "$config_dir/rules"
+  local sink=http://127.0.0.1:${port[webhook-sink]}
+  PAGER_WEBHOOK_URL=${PAGER_WEBHOOK_URL:-$sink/pager} \
+  CHAT_WEBHOOK_URL=${CHAT_WEBHOOK_URL:-$sink/chat} \
+  INFO_WEBHOOK_URL=${INFO_WEBHOOK_URL:-$sink/info} \
+  WATCHDOG_WEBHOOK_URL=${WATCHDOG_WEBHOOK_URL:-$sink/watchdog} \
+  ALERTMANAGER_GROUP_WAIT=$group_wait ALERTMANAGER_GROUP_INTERVAL=$group_interval \
+    sh "$repo/deploy/alertmanager/render.sh" "$repo/deploy/alertmanager/alertmanager.yml.tmpl" "$config_dir/alertmanager.yml"
+}
+
+command_for() {
+  case $1 in
+    prometheus)
+      echo prometheus \
+        "--config.file=$config_dir/prometheus.yml" \
+        "--storage.tsdb.path=$stack_dir/prometheus" \
+        "--web.listen-address=127.0.0.1:${port[prometheus]}" \
+        --web.enable-lifecycle \
+        --web.enable-remote-write-receiver \
+        --enable-feature=exemplar-storage ;;
+    alertmanager)
+      echo "$(command -v alertmanager || command -v prometheus-alertmanager)" \
+        "--config.file=$config_dir/alertmanager.yml" \
+        "--storage.path=$stack_dir/alertmanager" \
+        "--web.listen-address=127.0.0.1:${port[alertmanager]}" \
+        "--cluster.listen-address=" ;;
+    webhook-sink)
+      echo node "$repo/deploy/webhook-sink/sink.mjs" ;;
+  esac
+}
+
+start_all() {
+  bash "$repo/deploy/local/install-tools.sh"
+  for c in "${components[@]}"; do
+    if alive "$c"; then echo "stack.sh: $c already running (pid $(pid_of "$c")); run 'stack.sh stop' first" >&2; exit 1; fi
+    if listening "${port[$c]}"; then
+      echo "stack.sh: port ${port[$c]} for $c is taken (a system service? e.g. 'systemctl stop prometheus prometheus-alertmanager')" >&2
+      exit 1
+    fi
+  done
+  render_configs
+  for c in "${components[@]}"; do
+    # setsid: a detached stack survives the shell that started it; stop_all kills by pid.
+    WEBHOOK_SINK_PORT=${port[webhook-sink]} WEBHOOK_SINK_FILE=$stack_dir/webhook-sink/notifications.jsonl \
+      setsid $(command_for "$c") > "$log_dir/$c.log" 2>&1 < /dev/null &
+    echo $! > "$run_dir/$c.pid"
+  done
+  for c in "${components[@]}"; do
+    for _ in $(seq 1 60); do
+      curl -fs "http://127.0.0.1:${port[$c]}${ready[$c]}" >/dev/null 2>&1 && continue 2
+      alive "$c" || break
+      sleep 0.5
+    done
+    echo "stack.sh: $c did not become ready; its log ($log_dir/$c.log) ends with:" >&2
+    tail -n 20 "$log_dir/$c.log" >&2
+    stop_all
+    exit 1
+  done
+  echo "stack ($profile profile) is up; data, logs and configs in $stack_dir"
+  echo "  Prometheus    http://127.0.0.1:${port[prometheus]}   (targets: /targets, rules: /rules, alerts: /alerts)"
+  echo "  Alertmanager  http://127.0.0.1:${port[alertmanager]}"
+  echo "  webhook sink  http://127.0.0.1:${port[webhook-sink]}/notifications   (records to $stack_dir/webhook-sink/notifications.jsonl)"
+  echo "  scraping the services on 127.0.0.1:8080-8084 (start them with 'npm start')"
+}
+
+stop_all() {
+  for c in prometheus alertmanager webhook-sink; do
+    local pid; pid=$(pid_of "$c")
+    [ -n "$pid" ] || continue
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+      echo "stopped $c (pid $pid)"
+    fi
+    rm -f "$run_dir/$c.pid"
+  done
+}
+
+status() {
+  local down=0
+  for c in "${components[@]}"; do
+    if alive "$c" && curl -fs "http://127.0.0.1:${port[$c]}${ready[$c]}" >/dev/null 2>&1; then
+      echo "$c: up (pid $(pid_of "$c"), http://127.0.0.1:${port[$c]})"
+    else
+      echo "$c: down"; down=1
+    fi
+  done
+  return $down
+}
+
+case $command in
+  start) start_all ;;
+  stop) stop_all ;;
+  status) status ;;
+  run)
+    start_all
+    trap 'echo; stop_all; exit 0' INT TERM
+    echo "Ctrl-C stops the stack."
+    # Wake up when any component exits (or a signal arrives), then take the rest down with it.
+    while alive prometheus && alive alertmanager && alive webhook-sink; do sleep 1 & wait $!; done
+    echo "stack.sh: a component exited; see $log_dir" >&2
+    stop_all
+    exit 1 ;;
+  *) echo "usage: stack.sh [run|start|stop|status]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,92 @@
+// Alert-simulation drills: `npm run drill -- <drill>|all|list|check`.
+//
+//   npm run drill -- high-error-rate   one drill end to end
+//   npm run drill -- all               every drill in turn, then a summary table
+//   npm run drill -- list              the drills and what each expects
+//   npm run drill -- check             preconditions only (stack, services, alerts)
+//
+// Needs the local stack in its drill profile (STACK_PROFILE=drill npm run stack:local -- start)
+// and either no services running (the runner launches them with fault injection on) or
+// DRILL_SERVICES=running. Writes reports/drills/<drill>-<stamp>/ and reports/drills/latest.json;
+// exits 1 if any drill failed. Variables: see load-tests/README.md.
+import { DRILLS, findDrill } from './catalogue.ts';
+import type { Drill } from './catalogue.ts';
+import { readConfig } from './config.ts';
+import { describe } from './alerts.ts';
+import { runDrill } from './drill.ts';
+import type { DrillResult } from './drill.ts';
+import { summaryTable, writeDrillReport, writeLatest } from './report.ts';
+import { acquireServices } from './services.ts';
+import type { Services } from './services.ts';
+import { isUp } from './http.ts';
+
+const USAGE = `usage: npm run drill -- <${DRILLS.map((d) => d.name).join('|')}|all|list|check>`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || rest.length > 0) {
+    console.error(USAGE);
+    return 2;
+  }
+  const config = readConfig();
+
+  if (command === 'list') {
+    for (const d of DRILLS) {
+      console.log(`${d.name.padEnd(22)} ${describe(d.expected).padEnd(72)} detect <= ${d.detectBudgetSeconds}s  ${d.description}`);
+    }
+    return 0;
+  }
+  if (command === 'check') {
+    let ok = true;
+    for (const [name, url] of [
+      ['Prometheus', `${config.prometheusUrl}/-/ready`],
+      ['Alertmanager', `${config.alertmanagerUrl}/-/ready`],
+      ['webhook sink', `${config.webhookSinkUrl}/health`],
+      ['gateway', `${config.gatewayUrl}/health/ready`],
+    ]) {
+      const up = await isUp(url);
+      ok &&= up;
+      console.log(`${up ? 'ok  ' : 'DOWN'} ${name} ${url}`);
+    }
+    return ok ? 0 : 1;
+  }
+
+  const drills: Drill[] = command === 'all' ? DRILLS : [findDrill(command)].filter((d): d is Drill => d !== undefined);
+  if (drills.length === 0) {
+    console.error(`unknown drill "${command}"\n${USAGE}`);
+    return 2;
+  }
+
+  const runStamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  let services: Services;
+  try {
+    services = await acquireServices(config, `${config.reportsDir}/run-${runStamp}`);
+  } catch (error) {
+    console.error(`drill: cannot get the services: ${(error as Error).message}`);
+    return 1;
+  }
+
+  const results: DrillResult[] = [];
+  const interrupted = new Promise<'interrupted'>((resolve) => process.once('SIGINT', () => resolve('interrupted')));
+  try {
+    for (const drill of drills) {
+      console.log(`drill ${drill.name}: expects ${describe(drill.expected)}`);
+      const outcome = await Promise.race([runDrill(drill, { config, services, runStamp }), interrupted]);
+      if (outcome === 'interrupted') {
+        console.error('drill: interrupted; faults expire by their TTL');
+        break;
+      }
+      const dir = writeDrillReport(config, outcome, runStamp);
+      console.log(`drill ${drill.name}: ${outcome.passed ? 'PASSED' : `FAILED (${outcome.failures.join('; ')})`}; report ${dir}/report.md`);
+      results.push(outcome);
+    }
+  } finally {
+    await services.stopAll();
+  }
+
+  const latest = writeLatest(config, results);
+  console.log(`\n${summaryTable(results)}\n\nwrote ${latest}`);
+  return results.length === drills.length && results.every((r) => r.passed) ? 0 : 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,135 @@
+// Starts the built services as separate processes, the way production runs
+// them (`node --require ./instrumentation.js main.js`), for the end-to-end
+// tests, the drills and the benchmark. Erasable TypeScript: Node runs it as is.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export const SERVICES = ['user-service', 'product-service', 'order-service', 'agent-service', 'api-gateway'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export const DEFAULT_PORTS: Record<ServiceName, number> = {
+  'api-gateway': 8080,
+  'user-service': 8081,
+  'product-service': 8082,
+  'order-service': 8083,
+  'agent-service': 8084,
+};
+
+export interface LaunchOptions {
+  /** Variables for every service, on top of this process's environment. */
+  env?: Record<string, string>;
+  /** Per-service variables, applied last. */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Each service's embedded database lives in `<dataDir>/<service>`. */
+  dataDir: string;
+  /** Each service's stdout and stderr go to `<logDir>/<service>.log`. */
+  logDir: string;
+  ports?: Partial<Record<ServiceName, number>>;
+  services?: readonly ServiceName[];
+  readyTimeoutMs?: number;
+}
+
+export interface RunningServices {
+  urls: Record<ServiceName, string>;
+  /** Sends the signal and resolves with the exit code once the process is gone. */
+  stop(name: ServiceName, signal?: NodeJS.Signals): Promise<number | null>;
+  /** Starts a stopped service again, with the same environment, and waits until it is ready. */
+  start(name: ServiceName): Promise<void>;
+  stopAll(): Promise<void>;
+  logFile(name: ServiceName): string;
+  pid(name: ServiceName): number | undefined;
+}
+
+/** The workspace root: the nearest folder above the working directory that holds nx.json. */
+export function repoRoot(from = process.cwd()): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no nx.json above ${from}`);
+  }
+}
+
+export async function startServices(options: LaunchOptions): Promise<RunningServices> {
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const urls = Object.fromEntries(
+    SERVICES.map((name) => [name, `http://127.0.0.1:${ports[name]}`]),
+  ) as Record<ServiceName, string>;
+  const processes = new Map<ServiceName, ChildProcess>();
+  mkdirSync(options.logDir, { recursive: true });
+
+  const envFor = (name: ServiceName): NodeJS.ProcessEnv => ({
+    ...process.env,
+    NODE_ENV: 'production',
+    USER_SERVICE_URL: urls['user-service'],
+    PRODUCT_SERVICE_URL: urls['product-service'],
+    ORDER_SERVICE_URL: urls['order-service'],
+    AGENT_SERVICE_URL: urls['agent-service'],
+    ...options.env,
+    PORT: String(ports[name]),
+    DATA_DIR: join(options.dataDir, name),
+    ...options.serviceEnv?.[name],
+  });
+
+  const logFile = (name: ServiceName) => join(options.logDir, `${name}.log`);
+
+  const start = async (name: ServiceName) => {
+    const root = repoRoot();
+    const dist = join(root, 'dist/apps', name);
+    const log = createWriteStream(logFile(name), { flags: 'a' });
+    const child = spawn(process.execPath, ['--require', join(dist, 'instrumentation.js'), join(dist, 'main.js')], {
+      cwd: root,
+      env: envFor(name),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    processes.set(name, child);
+    await waitUntilReady(name, urls[name], child, options.readyTimeoutMs ?? 60_000);
+  };
+
+  const stop = (name: ServiceName, signal: NodeJS.Signals = 'SIGTERM') => {
+    const child = processes.get(name);
+    processes.delete(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      return Promise.resolve(child?.exitCode ?? null);
+    }
+    return new Promise<number | null>((resolveExit) => {
+      child.once('exit', (code) => resolveExit(code));
+      child.kill(signal);
+    });
+  };
+
+  const running: RunningServices = {
+    urls,
+    start,
+    stop,
+    stopAll: async () => {
+      await Promise.all([...processes.keys()].map((name) => stop(name)));
+    },
+    logFile,
+    pid: (name) => processes.get(name)?.pid,
+  };
+
+  try {
+    await Promise.all((options.services ?? SERVICES).map((name) => start(name)));
+  } catch (error) {
+    await running.stopAll();
+    throw error;
+  }
+  return running;
+}
+
+async function waitUntilReady(name: string, url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it was ready`);
+    try {
+      const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1_000) });
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((wake) => setTimeout(wake, 200));
+  }
+  throw new Error(`${name} was not ready at ${url} within ${timeoutMs} ms`);
+}
