@@ -35,6 +35,10 @@ export default [
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -61,5 +65,5 @@ export default [
     },
   },
   prettier,
-  ...tseslint.configs.disableTypeChecked.map((config) => ({ ...config, files: ['**/*.mjs', '**/*.js'] })),
+  { ...tseslint.configs.disableTypeChecked, files: ['**/*.mjs', '**/*.js'] },
 ];

@@ -70,7 +70,8 @@ export async function acquireServices(config: DrillConfig, runDir: string): Prom
 
   const { startServices } = (await import(LAUNCHER)) as Launcher;
   const launched = await startServices({
-    env: { FAULT_INJECTION: 'enabled', ADMIN_TOKEN: config.adminToken },
+    // The launcher runs services with NODE_ENV=production, where JWT_SECRET is required.
+    env: { FAULT_INJECTION: 'enabled', ADMIN_TOKEN: config.adminToken, JWT_SECRET: process.env.JWT_SECRET ?? 'drill-only-jwt-secret' },
     dataDir: path.join(runDir, 'data'),
     logDir: path.join(runDir, 'logs'),
   });

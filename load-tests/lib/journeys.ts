@@ -2,6 +2,7 @@
 // with `journey:<name>` (so thresholds and dashboards can split by journey) and checks what a
 // user would notice: status codes and the shape of the answer.
 import { check, group, sleep } from 'k6';
+import { randomBytes } from 'k6/crypto';
 import exec from 'k6/execution';
 import * as api from './api.ts';
 import type { AgentType, OrderLine, Product } from './api.ts';
@@ -37,8 +38,13 @@ function pick<T>(items: readonly T[]): T {
   return items[Math.floor(Math.random() * items.length)];
 }
 
+/** A random UUID v4, used as Idempotency-Key and to make e-mails unique. */
 function uniqueId(): string {
-  return crypto.randomUUID();
+  const bytes = new Uint8Array(randomBytes(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** Lists a page of the catalogue, searches it and opens one or two products. */

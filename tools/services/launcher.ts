@@ -5,7 +5,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export const SERVICES = ['user-service', 'product-service', 'order-service', 'agent-service', 'api-gateway'] as const;
+export const SERVICES = [
+  'user-service',
+  'product-service',
+  'order-service',
+  'agent-service',
+  'api-gateway',
+] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
@@ -76,11 +82,15 @@ export async function startServices(options: LaunchOptions): Promise<RunningServ
     const root = repoRoot();
     const dist = join(root, 'dist/apps', name);
     const log = createWriteStream(logFile(name), { flags: 'a' });
-    const child = spawn(process.execPath, ['--require', join(dist, 'instrumentation.js'), join(dist, 'main.js')], {
-      cwd: root,
-      env: envFor(name),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--require', join(dist, 'instrumentation.js'), join(dist, 'main.js')],
+      {
+        cwd: root,
+        env: envFor(name),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     processes.set(name, child);
@@ -119,10 +129,16 @@ export async function startServices(options: LaunchOptions): Promise<RunningServ
   return running;
 }
 
-async function waitUntilReady(name: string, url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitUntilReady(
+  name: string,
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode} before it was ready`);
     try {
       const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1_000) });
       if (response.ok) return;

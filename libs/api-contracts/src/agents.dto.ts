@@ -26,7 +26,9 @@ export class ExecuteAgentDto {
   @MaxLength(2_000)
   input: string;
 
-  @ApiPropertyOptional({ description: 'Free-form context the agent may use, e.g. {"orderId": "…"}.' })
+  @ApiPropertyOptional({
+    description: 'Free-form context the agent may use, e.g. {"orderId": "…"}.',
+  })
   @IsOptional()
   @IsObject()
   context?: Record<string, unknown>;

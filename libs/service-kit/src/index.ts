@@ -1,12 +1,23 @@
 export { ServiceKitModule } from './service-kit.module';
 export { SERVICE_CONFIG } from './config/config.token';
-export { ConfigError, loadConfig, type ServiceConfig, type ServiceConfigOptions } from './config/service-config';
+export {
+  ConfigError,
+  loadConfig,
+  type ServiceConfig,
+  type ServiceConfigOptions,
+} from './config/service-config';
 export { configureService, runService } from './bootstrap/run-service';
 export { toErrorBody, type ErrorBody } from './errors/http-error.filter';
 export { Readiness } from './health/readiness';
 export { FaultRegistry, markFaulted } from './faults/fault-registry';
 export { UPSTREAM_NAMES, type UpstreamName } from './faults/fault.dto';
-export { UpstreamClient, UpstreamClients, upstreamFailure, type UpstreamResponse } from './upstream/upstream-client';
+export {
+  UpstreamClient,
+  UpstreamClients,
+  upstreamFailure,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from './upstream/upstream-client';
 export { DATABASE, DatabaseModule } from './storage/database.module';
 export type { Database } from './storage/database';
 export { isUniqueViolation } from './storage/unique-violation';

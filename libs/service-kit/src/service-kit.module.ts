@@ -38,6 +38,7 @@ export class ServiceKitModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    if (this.config.FAULT_INJECTION === 'enabled') consumer.apply(FaultMiddleware).forRoutes('{*path}');
+    if (this.config.FAULT_INJECTION === 'enabled')
+      consumer.apply(FaultMiddleware).forRoutes('{*path}');
   }
 }

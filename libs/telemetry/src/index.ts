@@ -11,6 +11,10 @@ export {
 export { TRACE_ID_HEADER } from './tracing/trace-id-header.middleware';
 export type { UpstreamLabel } from './metrics/upstream-metrics';
 // Business metrics and spans are declared with the same libraries the module wires up.
-export { InjectMetric, makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+export {
+  InjectMetric,
+  makeCounterProvider,
+  makeHistogramProvider,
+} from '@willsoto/nestjs-prometheus';
 export { Span, TraceService } from 'nestjs-otel';
 export { InjectPinoLogger, PinoLogger } from 'nestjs-pino';

@@ -9,7 +9,7 @@ import {
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { OpenTelemetryModule } from 'nestjs-otel';
-import { collectDefaultMetrics, register, Registry } from 'prom-client';
+import { collectDefaultMetrics, register, Registry, type RegistryContentType } from 'prom-client';
 import { loggerParams } from './logging/logger-options';
 import { HttpMetricsMiddleware, httpMetricProviders } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -28,7 +28,7 @@ export class TelemetryModule implements NestModule, OnApplicationShutdown {
   static forRoot(options: TelemetryModuleOptions): DynamicModule {
     // prom-client only accepts exemplars on an OpenMetrics registry; /metrics
     // still answers in the format the scraper asks for.
-    register.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    (register as Registry<RegistryContentType>).setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     collectRuntimeMetricsOnce();
     const optionsProvider = { provide: TELEMETRY_OPTIONS, useValue: options };
     return {

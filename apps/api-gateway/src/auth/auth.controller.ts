@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { AccessTokenDto, LoginDto, RegisterDto, UserDto } from '@obs/api-contracts';
 import { type UpstreamClient, UpstreamClients } from '@obs/service-kit';
 import type { Response } from 'express';
@@ -18,7 +24,10 @@ export class AuthController {
   @ApiCreatedResponse({ type: UserDto })
   @ApiConflictResponse({ description: 'The email is already registered.' })
   register(@Body() request: RegisterDto, @Res({ passthrough: true }) response: Response) {
-    return relay<UserDto>(this.users, '/users/register', response, { method: 'POST', body: request });
+    return relay<UserDto>(this.users, '/users/register', response, {
+      method: 'POST',
+      body: request,
+    });
   }
 
   @Post('login')
@@ -26,6 +35,9 @@ export class AuthController {
   @ApiOkResponse({ type: AccessTokenDto })
   @ApiUnauthorizedResponse({ description: 'Unknown email or wrong password.' })
   login(@Body() request: LoginDto, @Res({ passthrough: true }) response: Response) {
-    return relay<AccessTokenDto>(this.users, '/users/login', response, { method: 'POST', body: request });
+    return relay<AccessTokenDto>(this.users, '/users/login', response, {
+      method: 'POST',
+      body: request,
+    });
   }
 }

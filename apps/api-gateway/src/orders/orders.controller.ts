@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -9,7 +19,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CreateOrderDto, OrderDto } from '@obs/api-contracts';
-import { CALLER_ID_HEADER, type UpstreamClient, UpstreamClients, uuidParam } from '@obs/service-kit';
+import {
+  CALLER_ID_HEADER,
+  type UpstreamClient,
+  UpstreamClients,
+  uuidParam,
+} from '@obs/service-kit';
 import type { Response } from 'express';
 import { Caller } from '../auth/caller.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -27,9 +42,15 @@ export class OrdersController {
   }
 
   @Post()
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the same order.' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key returns the same order.',
+  })
   @ApiCreatedResponse({ type: OrderDto })
-  @ApiConflictResponse({ description: 'A product has fewer units than asked; nothing was ordered.' })
+  @ApiConflictResponse({
+    description: 'A product has fewer units than asked; nothing was ordered.',
+  })
   place(
     @Caller() callerId: string,
     @Body() request: CreateOrderDto,
@@ -46,7 +67,9 @@ export class OrdersController {
   @Get()
   @ApiOkResponse({ type: [OrderDto] })
   list(@Caller() callerId: string, @Res({ passthrough: true }) response: Response) {
-    return relay<OrderDto[]>(this.orders, '/orders', response, { headers: { [CALLER_ID_HEADER]: callerId } });
+    return relay<OrderDto[]>(this.orders, '/orders', response, {
+      headers: { [CALLER_ID_HEADER]: callerId },
+    });
   }
 
   @Get(':id')
@@ -57,7 +80,9 @@ export class OrdersController {
     @Param('id', uuidParam('id')) id: string,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return relay<OrderDto>(this.orders, `/orders/${id}`, response, { headers: { [CALLER_ID_HEADER]: callerId } });
+    return relay<OrderDto>(this.orders, `/orders/${id}`, response, {
+      headers: { [CALLER_ID_HEADER]: callerId },
+    });
   }
 
   @Post(':id/cancel')

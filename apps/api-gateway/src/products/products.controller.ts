@@ -17,7 +17,10 @@ export class ProductsController {
   @Get()
   @ApiOkResponse({ type: ProductPageDto })
   list(@Query() query: ListProductsQuery, @Res({ passthrough: true }) response: Response) {
-    const search = new URLSearchParams({ limit: String(query.limit), offset: String(query.offset) });
+    const search = new URLSearchParams({
+      limit: String(query.limit),
+      offset: String(query.offset),
+    });
     if (query.q) search.set('q', query.q);
     return relay<ProductPageDto>(this.products, `/products?${search}`, response);
   }

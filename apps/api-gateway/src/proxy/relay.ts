@@ -1,5 +1,4 @@
-import type { UpstreamClient, UpstreamRequest } from '@obs/service-kit';
-import { upstreamFailure } from '@obs/service-kit';
+import { type UpstreamClient, type UpstreamRequest, upstreamFailure } from '@obs/service-kit';
 import type { Response } from 'express';
 
 /**

@@ -21,6 +21,8 @@ export class UsersController {
   @Get('me')
   @ApiOkResponse({ type: UserDto })
   me(@Caller() callerId: string, @Res({ passthrough: true }) response: Response) {
-    return relay<UserDto>(this.users, '/users/me', response, { headers: { [CALLER_ID_HEADER]: callerId } });
+    return relay<UserDto>(this.users, '/users/me', response, {
+      headers: { [CALLER_ID_HEADER]: callerId },
+    });
   }
 }

@@ -6,7 +6,6 @@ import {
   Headers,
   HttpCode,
   Param,
-  
   Post,
 } from '@nestjs/common';
 import {
@@ -29,9 +28,15 @@ export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @Post()
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the same order.' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key returns the same order.',
+  })
   @ApiCreatedResponse({ type: OrderDto })
-  @ApiConflictResponse({ description: 'A product has fewer units than asked; nothing was ordered.' })
+  @ApiConflictResponse({
+    description: 'A product has fewer units than asked; nothing was ordered.',
+  })
   place(
     @CallerId() callerId: string,
     @Body() request: CreateOrderDto,
@@ -59,7 +64,10 @@ export class OrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOkResponse({ type: OrderDto })
-  cancel(@CallerId() callerId: string, @Param('id', uuidParam('id')) id: string): Promise<OrderDto> {
+  cancel(
+    @CallerId() callerId: string,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<OrderDto> {
     return this.orders.cancel(callerId, id);
   }
 }

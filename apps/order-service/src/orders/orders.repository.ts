@@ -68,7 +68,10 @@ export class OrdersRepository {
 
   @Span()
   async markCancelled(id: string): Promise<void> {
-    await this.db.update(orders).set({ status: 'cancelled', cancelledAt: new Date() }).where(eq(orders.id, id));
+    await this.db
+      .update(orders)
+      .set({ status: 'cancelled', cancelledAt: new Date() })
+      .where(eq(orders.id, id));
   }
 
   private async withItems(rows: OrderRow[]): Promise<OrderWithItems[]> {
@@ -76,7 +79,12 @@ export class OrdersRepository {
     const lines = await this.db
       .select()
       .from(orderItems)
-      .where(inArray(orderItems.orderId, rows.map((row) => row.id)));
+      .where(
+        inArray(
+          orderItems.orderId,
+          rows.map((row) => row.id),
+        ),
+      );
     return rows.map((row) => ({ ...row, items: lines.filter((line) => line.orderId === row.id) }));
   }
 }

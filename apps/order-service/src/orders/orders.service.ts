@@ -1,4 +1,10 @@
-import { ConflictException, HttpException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  ConflictException,
+  HttpException,
+  Injectable,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import type { CreateOrderDto, OrderDto, StockReservationDto, UserDto } from '@obs/api-contracts';
 import { type UpstreamClient, UpstreamClients, upstreamFailure } from '@obs/service-kit';
 import { InjectMetric, InjectPinoLogger, PinoLogger, Span } from '@obs/telemetry';
@@ -76,7 +82,9 @@ export class OrdersService {
 
   @Span()
   private async checkUserExists(userId: string): Promise<void> {
-    const response = await this.users.request<UserDto>(`/internal/users/${encodeURIComponent(userId)}`);
+    const response = await this.users.request<UserDto>(
+      `/internal/users/${encodeURIComponent(userId)}`,
+    );
     if (response.status === 404) throw new UnauthorizedException('the account no longer exists');
     if (response.status >= 400) throw upstreamFailure(this.users.name, response);
   }
@@ -114,7 +122,8 @@ export class OrdersService {
     if (saved) return saved;
     // A concurrent retry with the same key won the race: keep its order, return our stock.
     await this.releaseQuietly(reservation.orderId);
-    const winner = idempotencyKey && (await this.orders.findByIdempotencyKey(userId, idempotencyKey));
+    const winner =
+      idempotencyKey && (await this.orders.findByIdempotencyKey(userId, idempotencyKey));
     if (!winner) throw new HttpException('order could not be saved', 500);
     return winner;
   }
@@ -122,7 +131,9 @@ export class OrdersService {
   /** Compensation after a failed save: the original error is what the client must see. */
   private async releaseQuietly(orderId: string): Promise<void> {
     try {
-      await this.products.expectOk(`/internal/stock-reservations/${orderId}/release`, { method: 'POST' });
+      await this.products.expectOk(`/internal/stock-reservations/${orderId}/release`, {
+        method: 'POST',
+      });
     } catch (error) {
       // The reservation stays recorded under this order id, so it can be released later.
       this.logger.error({ orderId, err: error }, 'could not release the stock of an unsaved order');

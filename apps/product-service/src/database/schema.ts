@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, primaryKey, serial, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export const products = pgTable(
   'products',
@@ -25,7 +35,9 @@ export const stockReservations = pgTable(
       .references(() => products.id),
     quantity: integer('quantity').notNull(),
     unitPriceCents: integer('unit_price_cents').notNull(),
-    status: text('status', { enum: ['reserved', 'released'] }).notNull().default('reserved'),
+    status: text('status', { enum: ['reserved', 'released'] })
+      .notNull()
+      .default('reserved'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [

@@ -8,11 +8,17 @@ export interface SeedProduct {
 }
 
 const CATEGORIES: Record<string, { items: string[]; basePriceCents: number }> = {
-  laptops: { items: ['Ultrabook', 'Workstation', 'Chromebook', 'Gaming Laptop'], basePriceCents: 89_900 },
+  laptops: {
+    items: ['Ultrabook', 'Workstation', 'Chromebook', 'Gaming Laptop'],
+    basePriceCents: 89_900,
+  },
   phones: { items: ['Smartphone', 'Foldable Phone', 'Rugged Phone'], basePriceCents: 49_900 },
   audio: { items: ['Headphones', 'Earbuds', 'Speaker', 'Soundbar'], basePriceCents: 7_900 },
   displays: { items: ['Monitor', 'Portable Monitor', 'Ultrawide Monitor'], basePriceCents: 19_900 },
-  accessories: { items: ['Keyboard', 'Mouse', 'USB-C Hub', 'Laptop Stand', 'Webcam'], basePriceCents: 2_900 },
+  accessories: {
+    items: ['Keyboard', 'Mouse', 'USB-C Hub', 'Laptop Stand', 'Webcam'],
+    basePriceCents: 2_900,
+  },
 };
 const EDITIONS = ['Lite', 'Standard', 'Pro', 'Max', 'Studio', 'Travel'];
 

@@ -32,7 +32,13 @@ export class ProductsRepository {
   async findPage(query: { limit: number; offset: number; q?: string }) {
     const where = query.q ? matching(query.q) : undefined;
     const [items, [{ total }]] = await Promise.all([
-      this.db.select().from(products).where(where).orderBy(asc(products.id)).limit(query.limit).offset(query.offset),
+      this.db
+        .select()
+        .from(products)
+        .where(where)
+        .orderBy(asc(products.id))
+        .limit(query.limit)
+        .offset(query.offset),
       this.db.select({ total: count() }).from(products).where(where),
     ]);
     return { items, total };
@@ -60,18 +66,26 @@ export class ProductsRepository {
   @Span()
   async reserve(orderId: string, requests: StockRequest[]): Promise<ReservationRow[]> {
     return this.db.transaction(async (tx) => {
-      const existing = await tx.select().from(stockReservations).where(eq(stockReservations.orderId, orderId));
+      const existing = await tx
+        .select()
+        .from(stockReservations)
+        .where(eq(stockReservations.orderId, orderId));
       if (existing.length > 0) return existing;
       const reserved: ReservationRow[] = [];
       // Same product order in every transaction: concurrent orders cannot deadlock.
-      for (const { productId, quantity } of [...requests].sort((a, b) => a.productId - b.productId)) {
+      for (const { productId, quantity } of [...requests].sort(
+        (a, b) => a.productId - b.productId,
+      )) {
         const [taken] = await tx
           .update(products)
           .set({ stock: sql`${products.stock} - ${quantity}` })
           .where(and(eq(products.id, productId), gte(products.stock, quantity)))
           .returning({ priceCents: products.priceCents });
         if (!taken) {
-          const [known] = await tx.select({ id: products.id }).from(products).where(eq(products.id, productId));
+          const [known] = await tx
+            .select({ id: products.id })
+            .from(products)
+            .where(eq(products.id, productId));
           throw new ReservationRefused(known ? 'insufficient-stock' : 'unknown-product', productId);
         }
         const [row] = await tx
@@ -91,7 +105,9 @@ export class ProductsRepository {
       const released = await tx
         .update(stockReservations)
         .set({ status: 'released' })
-        .where(and(eq(stockReservations.orderId, orderId), eq(stockReservations.status, 'reserved')))
+        .where(
+          and(eq(stockReservations.orderId, orderId), eq(stockReservations.status, 'reserved')),
+        )
         .returning();
       for (const { productId, quantity } of released) {
         await tx
@@ -106,5 +122,9 @@ export class ProductsRepository {
 
 function matching(q: string) {
   const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return or(ilike(products.name, pattern), ilike(products.description, pattern), ilike(products.category, pattern));
+  return or(
+    ilike(products.name, pattern),
+    ilike(products.description, pattern),
+    ilike(products.category, pattern),
+  );
 }

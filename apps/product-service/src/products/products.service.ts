@@ -1,4 +1,9 @@
-import { ConflictException, Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type {
   ListProductsQuery,
   OrderItemInputDto,
@@ -9,7 +14,12 @@ import type {
 import { InjectMetric, InjectPinoLogger, PinoLogger } from '@obs/telemetry';
 import type { Counter } from 'prom-client';
 import { catalogueSeed } from './catalogue-seed';
-import { type ProductRow, ProductsRepository, ReservationRefused, type ReservationRow } from './products.repository';
+import {
+  type ProductRow,
+  ProductsRepository,
+  ReservationRefused,
+  type ReservationRow,
+} from './products.repository';
 import { STOCK_RESERVATIONS_TOTAL } from './products.metrics';
 
 @Injectable()

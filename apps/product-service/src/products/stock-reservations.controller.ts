@@ -12,7 +12,9 @@ export class StockReservationsController {
 
   @Post()
   @ApiCreatedResponse({ type: StockReservationDto })
-  @ApiConflictResponse({ description: 'A product has fewer units than asked; nothing was reserved.' })
+  @ApiConflictResponse({
+    description: 'A product has fewer units than asked; nothing was reserved.',
+  })
   reserve(@Body() request: ReserveStockDto): Promise<StockReservationDto> {
     return this.products.reserve(request.orderId, request.items);
   }

@@ -13,7 +13,11 @@ export class UsersRepository {
 
   /** Inserts the user, or returns undefined when the email is taken. */
   @Span()
-  async insert(user: { email: string; name: string; passwordHash: string }): Promise<UserRow | undefined> {
+  async insert(user: {
+    email: string;
+    name: string;
+    passwordHash: string;
+  }): Promise<UserRow | undefined> {
     try {
       const [row] = await this.db.insert(users).values(user).returning();
       return row;

@@ -1,6 +1,17 @@
-import { ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { AccessTokenClaims, AccessTokenDto, LoginDto, RegisterDto, UserDto } from '@obs/api-contracts';
+import type {
+  AccessTokenClaims,
+  AccessTokenDto,
+  LoginDto,
+  RegisterDto,
+  UserDto,
+} from '@obs/api-contracts';
 import { InjectMetric } from '@obs/telemetry';
 import type { Counter } from 'prom-client';
 import { hashPassword, UNKNOWN_USER_HASH, verifyPassword } from './password-hasher';
@@ -32,7 +43,10 @@ export class UsersService {
 
   async login(request: LoginDto): Promise<AccessTokenDto> {
     const user = await this.users.findByEmail(request.email.toLowerCase());
-    const valid = await verifyPassword(request.password, user?.passwordHash ?? (await UNKNOWN_USER_HASH));
+    const valid = await verifyPassword(
+      request.password,
+      user?.passwordHash ?? (await UNKNOWN_USER_HASH),
+    );
     if (!user || !valid) {
       this.logins.inc({ result: 'failure' });
       throw new UnauthorizedException('email or password is wrong');

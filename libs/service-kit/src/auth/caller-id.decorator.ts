@@ -8,10 +8,12 @@ export const CALLER_ID_HEADER = 'x-user-id';
  * The id of the authenticated caller. Services sit behind the gateway, which
  * verifies the bearer token and forwards only the user id it contains.
  */
-export const CallerId = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
-  const callerId = context.switchToHttp().getRequest<Request>().headers[CALLER_ID_HEADER];
-  if (typeof callerId !== 'string' || callerId === '') {
-    throw new UnauthorizedException(`the ${CALLER_ID_HEADER} header is required`);
-  }
-  return callerId;
-});
+export const CallerId = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string => {
+    const callerId = context.switchToHttp().getRequest<Request>().headers[CALLER_ID_HEADER];
+    if (typeof callerId !== 'string' || callerId === '') {
+      throw new UnauthorizedException(`the ${CALLER_ID_HEADER} header is required`);
+    }
+    return callerId;
+  },
+);

@@ -3,7 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { loadConfig, type ServiceConfig, type ServiceConfigOptions } from '../config/service-config';
+import {
+  loadConfig,
+  type ServiceConfig,
+  type ServiceConfigOptions,
+} from '../config/service-config';
 import { HttpErrorFilter } from '../errors/http-error.filter';
 import { Readiness } from '../health/readiness';
 
@@ -34,7 +38,9 @@ export async function runService(
   rootModule: (config: ServiceConfig) => DynamicModule,
 ): Promise<INestApplication> {
   const config = loadConfigOrExit(service);
-  const app = await NestFactory.create<NestExpressApplication>(rootModule(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(rootModule(config), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   configureService(app, config);
@@ -50,7 +56,9 @@ function loadConfigOrExit(service: ServiceConfigOptions): ServiceConfig {
     return loadConfig(service);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${JSON.stringify({ level: 'fatal', service: service.serviceName, msg: message })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', service: service.serviceName, msg: message })}\n`,
+    );
     process.exit(1);
   }
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me';
 
-const serviceUrl = (port: number) => z.url({ protocol: /^https?$/ }).default(`http://localhost:${port}`);
+const serviceUrl = (port: number) =>
+  z.url({ protocol: /^https?$/ }).default(`http://localhost:${port}`);
 
 /** Variables every service reads. */
 const commonVariables = {
@@ -83,7 +84,10 @@ export class ConfigError extends Error {
 }
 
 /** Validates the environment once, at start. */
-export function loadConfig(options: ServiceConfigOptions, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+export function loadConfig(
+  options: ServiceConfigOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): ServiceConfig {
   const result = serviceConfigSchema(options).safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);

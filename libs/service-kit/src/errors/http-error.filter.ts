@@ -42,12 +42,21 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const payload = exception.getResponse();
     if (typeof payload === 'object' && payload !== null && 'message' in payload) {
       const { message, error } = payload as Partial<ErrorBody>;
-      return { statusCode: status, error: error ?? reason(status), message: message ?? reason(status) };
+      return {
+        statusCode: status,
+        error: error ?? reason(status),
+        message: message ?? reason(status),
+      };
     }
     return { statusCode: status, error: reason(status), message: String(payload) };
   }
   const status = clientErrorStatus(exception);
-  if (status) return { statusCode: status, error: reason(status), message: clientErrorMessage(exception, status) };
+  if (status)
+    return {
+      statusCode: status,
+      error: reason(status),
+      message: clientErrorMessage(exception, status),
+    };
   return {
     statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
     error: reason(HttpStatus.INTERNAL_SERVER_ERROR),
@@ -63,7 +72,8 @@ function clientErrorStatus(exception: unknown): number | undefined {
 
 function clientErrorMessage(exception: unknown, status: number): string {
   if (status === HttpStatus.PAYLOAD_TOO_LARGE) return 'request body is too large';
-  if ((exception as { type?: string }).type === 'entity.parse.failed') return 'request body is not valid JSON';
+  if ((exception as { type?: string }).type === 'entity.parse.failed')
+    return 'request body is not valid JSON';
   return exception instanceof Error ? exception.message : reason(status);
 }
 

@@ -32,7 +32,9 @@ export class AdminTokenGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const given = Buffer.from(context.switchToHttp().getRequest<Request>().headers.authorization ?? '');
+    const given = Buffer.from(
+      context.switchToHttp().getRequest<Request>().headers.authorization ?? '',
+    );
     if (given.length === this.expected.length && timingSafeEqual(given, this.expected)) return true;
     throw new UnauthorizedException('a valid admin bearer token is required');
   }

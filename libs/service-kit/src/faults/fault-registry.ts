@@ -23,7 +23,11 @@ export class FaultRegistry implements OnApplicationShutdown {
   add(request: CreateFaultDto): ActiveFault {
     const { ttlSeconds = DEFAULT_TTL_SECONDS, ...params } = request;
     const expiresAtMs = Date.now() + ttlSeconds * 1000;
-    const fault: ActiveFault = { ...params, id: randomUUID(), expiresAt: new Date(expiresAtMs).toISOString() };
+    const fault: ActiveFault = {
+      ...params,
+      id: randomUUID(),
+      expiresAt: new Date(expiresAtMs).toISOString(),
+    };
     const entry: Entry = { fault, expiresAtMs, stopEffect: startEffect(fault) };
     this.entries.set(fault.id, entry);
     setTimeout(() => this.remove(fault.id), ttlSeconds * 1000).unref();
@@ -31,7 +35,9 @@ export class FaultRegistry implements OnApplicationShutdown {
   }
 
   list(): ActiveFault[] {
-    return [...this.entries.values()].filter((entry) => entry.expiresAtMs > Date.now()).map((entry) => entry.fault);
+    return [...this.entries.values()]
+      .filter((entry) => entry.expiresAtMs > Date.now())
+      .map((entry) => entry.fault);
   }
 
   remove(id: string): boolean {
@@ -45,7 +51,10 @@ export class FaultRegistry implements OnApplicationShutdown {
   }
 
   /** The first active fault of this kind that `matches` accepts, rolled against its rate. */
-  pick(kind: FaultKind, matches: (fault: ActiveFault) => boolean = () => true): ActiveFault | undefined {
+  pick(
+    kind: FaultKind,
+    matches: (fault: ActiveFault) => boolean = () => true,
+  ): ActiveFault | undefined {
     if (this.entries.size === 0) return undefined;
     const now = Date.now();
     for (const { fault, expiresAtMs } of this.entries.values()) {

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 
 export const FAULT_KINDS = [
   'error-rate',
@@ -12,10 +22,18 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-export const UPSTREAM_NAMES = ['user-service', 'product-service', 'order-service', 'agent-service'] as const;
+export const UPSTREAM_NAMES = [
+  'user-service',
+  'product-service',
+  'order-service',
+  'agent-service',
+] as const;
 export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
 
-const needs = (...kinds: FaultKind[]) => (fault: CreateFaultDto) => kinds.includes(fault.kind);
+const needs =
+  (...kinds: FaultKind[]) =>
+  (fault: CreateFaultDto) =>
+    kinds.includes(fault.kind);
 
 /** One fault to inject; which parameters are required depends on `kind`. */
 export class CreateFaultDto {
@@ -30,7 +48,9 @@ export class CreateFaultDto {
   @Max(3_600)
   ttlSeconds?: number;
 
-  @ApiPropertyOptional({ description: 'Share of matching requests affected (error-rate, latency, upstream-failure).' })
+  @ApiPropertyOptional({
+    description: 'Share of matching requests affected (error-rate, latency, upstream-failure).',
+  })
   @ValidateIf((fault: CreateFaultDto) => fault.kind === 'error-rate' || fault.rate !== undefined)
   @IsNumber()
   @Min(0)
@@ -85,7 +105,10 @@ export class CreateFaultDto {
   @Max(1_024)
   capMb?: number;
 
-  @ApiPropertyOptional({ enum: UPSTREAM_NAMES, description: 'Upstream whose calls fail (upstream-failure).' })
+  @ApiPropertyOptional({
+    enum: UPSTREAM_NAMES,
+    description: 'Upstream whose calls fail (upstream-failure).',
+  })
   @ValidateIf(needs('upstream-failure'))
   @IsIn(UPSTREAM_NAMES)
   upstream?: UpstreamName;

@@ -27,14 +27,19 @@ export class HealthController {
   ready() {
     return this.health.check([
       () => this.accepting(),
-      ...this.readiness.entries().map(([name, check]) => () => this.probe(name, check)),
+      ...this.readiness.entries().map(
+        ([name, check]) =>
+          () =>
+            this.probe(name, check),
+      ),
     ]);
   }
 
   private accepting() {
     const session = this.indicators.check('process');
     if (this.readiness.isShuttingDown) return session.down({ reason: 'shutting down' });
-    if (this.faults.pick('unavailable')) return session.down({ reason: 'fault injected: unavailable' });
+    if (this.faults.pick('unavailable'))
+      return session.down({ reason: 'fault injected: unavailable' });
     return session.up();
   }
 

@@ -16,7 +16,9 @@ export interface DatabaseModuleOptions {
 /** The service's own database, migrated at start, checked by readiness, closed at shutdown. */
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(OPEN_DATABASE) private readonly database: OpenDatabase<Record<string, unknown>>) {}
+  constructor(
+    @Inject(OPEN_DATABASE) private readonly database: OpenDatabase<Record<string, unknown>>,
+  ) {}
 
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
     return {
@@ -38,7 +40,11 @@ export class DatabaseModule implements OnApplicationShutdown {
             return database;
           },
         },
-        { provide: DATABASE, inject: [OPEN_DATABASE], useFactory: (database: OpenDatabase<never>) => database.db },
+        {
+          provide: DATABASE,
+          inject: [OPEN_DATABASE],
+          useFactory: (database: OpenDatabase<never>) => database.db,
+        },
       ],
       exports: [DATABASE],
     };

@@ -9,7 +9,10 @@ import { mkdirSync } from 'node:fs';
 import { Pool } from 'pg';
 
 /** A Drizzle database over either storage engine: the queries are the same PostgreSQL. */
-export type Database<TSchema extends Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>;
+export type Database<TSchema extends Record<string, unknown>> = PgDatabase<
+  PgQueryResultHKT,
+  TSchema
+>;
 
 export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
   serviceName: string;
@@ -30,7 +33,12 @@ export interface OpenDatabase<TSchema extends Record<string, unknown>> {
 
 // The embedded engine is a whole PostgreSQL in WebAssembly; the server's default
 // buffers would triple a small service's memory for no gain at this data size.
-const PGLITE_SETTINGS = ['shared_buffers = 16MB', 'wal_buffers = 1MB', 'work_mem = 2MB', 'temp_buffers = 2MB'];
+const PGLITE_SETTINGS = [
+  'shared_buffers = 16MB',
+  'wal_buffers = 1MB',
+  'work_mem = 2MB',
+  'temp_buffers = 2MB',
+];
 
 /** Opens the service's database and applies its migrations before anything uses it. */
 export async function openDatabase<TSchema extends Record<string, unknown>>(

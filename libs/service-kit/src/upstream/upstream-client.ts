@@ -112,7 +112,8 @@ export class UpstreamClient {
 /** The exception to answer with when an upstream answered with an error status. */
 export function upstreamFailure(name: string, response: UpstreamResponse<unknown>): HttpException {
   const { status, body } = response;
-  if (status < 500 || status === 503 || status === 504) return new HttpException(body ?? `${name} answered ${status}`, status);
+  if (status < 500 || status === 503 || status === 504)
+    return new HttpException(body ?? `${name} answered ${status}`, status);
   return new BadGatewayException(`${name} failed with status ${status}`);
 }
 

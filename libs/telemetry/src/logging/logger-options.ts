@@ -35,11 +35,17 @@ export function loggerParams(options: TelemetryModuleOptions): Params {
       quietResLogger: true,
       customAttributeKeys: { responseTime: 'duration_ms', reqId: 'request_id' },
       customLogLevel: (_request, response, error) =>
-        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+        error || response.statusCode >= 500
+          ? 'error'
+          : response.statusCode >= 400
+            ? 'warn'
+            : 'info',
       customSuccessMessage: () => 'request completed',
       customErrorMessage: () => 'request failed',
-      customSuccessObject: requestFields,
-      customErrorObject: requestFields,
+      customSuccessObject: (request, response, fields: Record<string, unknown>) =>
+        requestFields(request, response, fields),
+      customErrorObject: (request, response, _error, fields: Record<string, unknown>) =>
+        requestFields(request, response, fields),
     },
   };
 }

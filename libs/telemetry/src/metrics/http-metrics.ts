@@ -1,6 +1,11 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import { trace, TraceFlags } from '@opentelemetry/api';
-import { InjectMetric, makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import {
+  InjectMetric,
+  makeCounterProvider,
+  makeGaugeProvider,
+  makeHistogramProvider,
+} from '@willsoto/nestjs-prometheus';
 import type { NextFunction, Request, Response } from 'express';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import {
@@ -75,13 +80,10 @@ export class HttpMetricsMiddleware implements NestMiddleware {
       };
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
       this.requests.inc(labels);
-      this.duration.observe({
-        labels,
-        value: seconds,
-        exemplarLabels: traceId ? { trace_id: traceId } : {},
-      });
+      // prom-client types exemplar labels as if they were the metric's labels.
+      const exemplarLabels = (traceId ? { trace_id: traceId } : {}) as Record<HttpLabel, string>;
+      this.duration.observe({ labels, value: seconds, exemplarLabels });
     });
     next();
   }
 }
-

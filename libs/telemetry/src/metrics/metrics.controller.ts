@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { type Metric, register, Registry } from 'prom-client';
+import { type Metric, type RegistryContentType, register, Registry } from 'prom-client';
 import { TELEMETRY_OPTIONS, type TelemetryModuleOptions } from '../telemetry-options';
 
 /**
@@ -15,8 +15,12 @@ export class MetricsController {
 
   @Get()
   async scrape(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const wantsOpenMetrics = (request.headers.accept ?? '').includes('application/openmetrics-text');
-    const registry = scrapeView(register, wantsOpenMetrics, { service: this.options.serviceName });
+    const wantsOpenMetrics = (request.headers.accept ?? '').includes(
+      'application/openmetrics-text',
+    );
+    const registry = scrapeView(register as Registry<RegistryContentType>, wantsOpenMetrics, {
+      service: this.options.serviceName,
+    });
     response.setHeader('Content-Type', registry.contentType);
     return registry.metrics();
   }
@@ -28,10 +32,18 @@ export class MetricsController {
  * it renders OpenMetrics, which would drop `_total` from every later text
  * scrape, so counters are wrapped in the OpenMetrics view rather than shared.
  */
-function scrapeView(source: Registry, openMetrics: boolean, defaultLabels: Record<string, string>): Registry {
-  const view = new Registry(openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE);
+function scrapeView(
+  source: Registry<RegistryContentType>,
+  openMetrics: boolean,
+  defaultLabels: Record<string, string>,
+): Registry<RegistryContentType> {
+  const view = new Registry<RegistryContentType>();
+  view.setContentType(
+    openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE,
+  );
   view.setDefaultLabels(defaultLabels);
-  for (const metric of source.getMetricsAsArray()) {
+  // getMetricsAsArray() is typed as plain objects but holds the metric instances.
+  for (const metric of source.getMetricsAsArray() as unknown as Metric[]) {
     view.registerMetric(openMetrics && isCounter(metric) ? counterView(metric) : metric);
   }
   return view;

@@ -1,0 +1,7 @@
+import type { ServiceConfigOptions } from '@obs/service-kit';
+
+export const SERVICE: ServiceConfigOptions = {
+  serviceName: 'agent-service',
+  defaultPort: 8084,
+  upstreams: true,
+};

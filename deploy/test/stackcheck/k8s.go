@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	yaml3 "gopkg.in/yaml.v3"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+)
+
+// The kinds deploy/k8s renders, each with the API type it must decode into without unknown
+// or mistyped fields (what the API server's strict field validation would reject).
+var kinds = map[string]func() any{
+	"v1/Namespace":       func() any { return &corev1.Namespace{} },
+	"v1/ConfigMap":       func() any { return &corev1.ConfigMap{} },
+	"v1/Secret":          func() any { return &corev1.Secret{} },
+	"v1/Service":         func() any { return &corev1.Service{} },
+	"apps/v1/Deployment": func() any { return &appsv1.Deployment{} },
+	"monitoring.coreos.com/v1/ServiceMonitor": func() any { return &monitoringv1.ServiceMonitor{} },
+	"monitoring.coreos.com/v1/PrometheusRule": func() any { return &monitoringv1.PrometheusRule{} },
+}
+
+func checkKubernetes(in io.Reader) []string {
+	decoder := yaml3.NewDecoder(in)
+	var problems []string
+	count := 0
+	for {
+		var node map[string]any
+		if err := decoder.Decode(&node); err == io.EOF {
+			break
+		} else if err != nil {
+			return append(problems, err.Error())
+		}
+		if node == nil {
+			continue
+		}
+		count++
+		raw, _ := yaml3.Marshal(node)
+		var meta metav1.TypeMeta
+		_ = yaml.Unmarshal(raw, &meta)
+		newObject, ok := kinds[meta.APIVersion+"/"+meta.Kind]
+		where := fmt.Sprintf("%s/%s %v", meta.APIVersion, meta.Kind, node["metadata"].(map[string]any)["name"])
+		if !ok {
+			problems = append(problems, where+": kind not checked by stackcheck")
+			continue
+		}
+		object := newObject()
+		if err := yaml.UnmarshalStrict(raw, object); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", where, err))
+			continue
+		}
+		problems = append(problems, policy(where, object)...)
+	}
+	fmt.Printf("# %d manifests checked\n", count)
+	return problems
+}
+
+// policy holds what every manifest of this repo promises beyond the schema.
+func policy(where string, object any) []string {
+	var problems []string
+	switch o := object.(type) {
+	case *appsv1.Deployment:
+		for _, c := range o.Spec.Template.Spec.Containers {
+			if c.Image == "" || c.LivenessProbe == nil || c.ReadinessProbe == nil {
+				problems = append(problems, fmt.Sprintf("%s: container %s needs an image, a liveness and a readiness probe", where, c.Name))
+			}
+			if c.Resources.Requests.Memory().IsZero() || c.Resources.Limits.Memory().IsZero() {
+				problems = append(problems, fmt.Sprintf("%s: container %s needs memory requests and limits", where, c.Name))
+			}
+		}
+	case *monitoringv1.PrometheusRule:
+		if len(o.Spec.Groups) == 0 {
+			problems = append(problems, where+": no rule groups")
+		}
+	}
+	if o, ok := object.(interface{ GetName() string }); ok && o.GetName() == "" {
+		problems = append(problems, where+": no metadata.name")
+	}
+	return problems
+}
