@@ -2,6 +2,8 @@
 // stays external so the OpenTelemetry preload can patch it when it is required.
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('node:path');
+const { DefinePlugin } = require('webpack');
+const { version } = require('../../package.json');
 
 module.exports = {
   output: { path: join(__dirname, '../../dist/apps/agent-service') },
@@ -10,7 +12,9 @@ module.exports = {
       target: 'node',
       compiler: 'tsc',
       main: './src/main.ts',
-      additionalEntryPoints: [{ entryName: 'instrumentation', entryPath: './src/instrumentation.ts' }],
+      additionalEntryPoints: [
+        { entryName: 'instrumentation', entryPath: './src/instrumentation.ts' },
+      ],
       tsConfig: './tsconfig.app.json',
       externalDependencies: 'all',
       generatePackageJson: true,
@@ -19,5 +23,6 @@ module.exports = {
       sourceMap: true,
       skipTypeChecking: true,
     }),
+    new DefinePlugin({ 'process.env.SERVICE_VERSION': JSON.stringify(version) }),
   ],
 };

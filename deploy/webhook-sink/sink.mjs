@@ -38,7 +38,8 @@ function matches(record, query) {
   const status = query.get('status');
   if (!alertname && !status) return true;
   return (record.notification.alerts ?? []).some(
-    (alert) => (!alertname || alert.labels?.alertname === alertname) && (!status || alert.status === status),
+    (alert) =>
+      (!alertname || alert.labels?.alertname === alertname) && (!status || alert.status === status),
   );
 }
 
@@ -51,7 +52,11 @@ const server = createServer((req, res) => {
   const url = new URL(req.url, `http://${req.headers.host ?? host}`);
   if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { status: 'ok' });
   if (req.method === 'GET' && url.pathname === '/notifications') {
-    return send(res, 200, readRecords().filter((record) => matches(record, url.searchParams)));
+    return send(
+      res,
+      200,
+      readRecords().filter((record) => matches(record, url.searchParams)),
+    );
   }
   if (req.method === 'DELETE' && url.pathname === '/notifications') {
     writeFileSync(file, '');
@@ -68,7 +73,11 @@ const server = createServer((req, res) => {
       } catch {
         return send(res, 400, { error: 'body is not JSON' });
       }
-      const record = { receivedAt: new Date().toISOString(), receiver: url.pathname.slice(1), notification };
+      const record = {
+        receivedAt: new Date().toISOString(),
+        receiver: url.pathname.slice(1),
+        notification,
+      };
       appendFileSync(file, JSON.stringify(record) + '\n');
       send(res, 200, { recorded: true });
     });
@@ -77,7 +86,9 @@ const server = createServer((req, res) => {
   send(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
 });
 
-server.listen(port, host, () => console.log(`webhook-sink listening on http://${host}:${port}, recording to ${file}`));
+server.listen(port, host, () =>
+  console.log(`webhook-sink listening on http://${host}:${port}, recording to ${file}`),
+);
 // Records are written synchronously, so nothing is lost by exiting at once (and waiting for
 // Alertmanager's keep-alive connections to close could take minutes).
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(0));

@@ -40,8 +40,8 @@ export interface RunningServices {
   urls: Record<ServiceName, string>;
   /** Sends the signal and resolves with the exit code once the process is gone. */
   stop(name: ServiceName, signal?: NodeJS.Signals): Promise<number | null>;
-  /** Starts a stopped service again, with the same environment, and waits until it is ready. */
-  start(name: ServiceName): Promise<void>;
+  /** Starts a stopped service again, with the same environment plus `env`, and waits until it is ready. */
+  start(name: ServiceName, env?: Record<string, string>): Promise<void>;
   stopAll(): Promise<void>;
   logFile(name: ServiceName): string;
   pid(name: ServiceName): number | undefined;
@@ -78,7 +78,7 @@ export async function startServices(options: LaunchOptions): Promise<RunningServ
 
   const logFile = (name: ServiceName) => join(options.logDir, `${name}.log`);
 
-  const start = async (name: ServiceName) => {
+  const start = async (name: ServiceName, env: Record<string, string> = {}) => {
     const root = repoRoot();
     const dist = join(root, 'dist/apps', name);
     const log = createWriteStream(logFile(name), { flags: 'a' });
@@ -87,7 +87,7 @@ export async function startServices(options: LaunchOptions): Promise<RunningServ
       ['--require', join(dist, 'instrumentation.js'), join(dist, 'main.js')],
       {
         cwd: root,
-        env: envFor(name),
+        env: { ...envFor(name), ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -26,7 +26,11 @@ function freePort() {
 
 function alertmanagerBinary() {
   if (process.env.ALERTMANAGER_BIN) return process.env.ALERTMANAGER_BIN;
-  const found = spawnSync('sh', ['-c', 'command -v alertmanager || command -v prometheus-alertmanager'], { encoding: 'utf8' });
+  const found = spawnSync(
+    'sh',
+    ['-c', 'command -v alertmanager || command -v prometheus-alertmanager'],
+    { encoding: 'utf8' },
+  );
   return found.stdout.trim() || 'alertmanager';
 }
 
@@ -45,7 +49,10 @@ async function waitFor(what, check, timeoutMs = 15000) {
 }
 
 function start(command, args, env) {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   child.on('exit', (code) => code && console.error(`${command} exited ${code}:\n${stderr}`));
@@ -53,37 +60,66 @@ function start(command, args, env) {
   return child;
 }
 
-const alert = (labels) => ({ labels, annotations: { summary: 'inhibition test' }, startsAt: new Date().toISOString() });
+const alert = (labels) => ({
+  labels,
+  annotations: { summary: 'inhibition test' },
+  startsAt: new Date().toISOString(),
+});
 const sent = {
   userDown: alert({ alertname: 'ServiceDown', severity: 'critical', service: 'user-service' }),
   userSlow: alert({ alertname: 'HighLatencyP95', severity: 'warning', service: 'user-service' }),
   orderSlow: alert({ alertname: 'HighLatencyP95', severity: 'warning', service: 'order-service' }),
-  orderPage: alert({ alertname: 'ErrorBudgetBurn', severity: 'critical', service: 'order-service', slo: 'availability' }),
-  orderTicket: alert({ alertname: 'ErrorBudgetBurn', severity: 'warning', service: 'order-service', slo: 'availability' }),
-  orderLatencyTicket: alert({ alertname: 'ErrorBudgetBurn', severity: 'warning', service: 'order-service', slo: 'latency' }),
+  orderPage: alert({
+    alertname: 'ErrorBudgetBurn',
+    severity: 'critical',
+    service: 'order-service',
+    slo: 'availability',
+  }),
+  orderTicket: alert({
+    alertname: 'ErrorBudgetBurn',
+    severity: 'warning',
+    service: 'order-service',
+    slo: 'availability',
+  }),
+  orderLatencyTicket: alert({
+    alertname: 'ErrorBudgetBurn',
+    severity: 'warning',
+    service: 'order-service',
+    slo: 'latency',
+  }),
   watchdog: alert({ alertname: 'Watchdog', severity: 'none' }),
 };
 // Which alert (by key above) inhibits which; every other alert must not be inhibited.
 const expectedInhibitions = { userSlow: 'userDown', orderTicket: 'orderPage' };
 
-const identity = (labels) => [labels.alertname, labels.service, labels.severity, labels.slo].join('/');
-const keyOf = (labels) => Object.keys(sent).find((key) => identity(sent[key].labels) === identity(labels));
+const identity = (labels) =>
+  [labels.alertname, labels.service, labels.severity, labels.slo].join('/');
+const keyOf = (labels) =>
+  Object.keys(sent).find((key) => identity(sent[key].labels) === identity(labels));
 
 try {
   const [amPort, sinkPort] = [await freePort(), await freePort()];
   const sink = `http://127.0.0.1:${sinkPort}`;
-  const render = spawnSync('sh', [join(here, '..', 'render.sh'), join(here, '..', 'alertmanager.yml.tmpl'), join(work, 'alertmanager.yml')], {
-    env: {
-      ...process.env,
-      PAGER_WEBHOOK_URL: `${sink}/pager`,
-      CHAT_WEBHOOK_URL: `${sink}/chat`,
-      INFO_WEBHOOK_URL: `${sink}/info`,
-      WATCHDOG_WEBHOOK_URL: `${sink}/watchdog`,
-      ALERTMANAGER_GROUP_WAIT: '1s',
-      ALERTMANAGER_GROUP_INTERVAL: '5s',
+  const render = spawnSync(
+    'sh',
+    [
+      join(here, '..', 'render.sh'),
+      join(here, '..', 'alertmanager.yml.tmpl'),
+      join(work, 'alertmanager.yml'),
+    ],
+    {
+      env: {
+        ...process.env,
+        PAGER_WEBHOOK_URL: `${sink}/pager`,
+        CHAT_WEBHOOK_URL: `${sink}/chat`,
+        INFO_WEBHOOK_URL: `${sink}/info`,
+        WATCHDOG_WEBHOOK_URL: `${sink}/watchdog`,
+        ALERTMANAGER_GROUP_WAIT: '1s',
+        ALERTMANAGER_GROUP_INTERVAL: '5s',
+      },
+      encoding: 'utf8',
     },
-    encoding: 'utf8',
-  });
+  );
   assert.equal(render.status, 0, render.stderr);
 
   start(process.execPath, [join(here, '..', '..', 'webhook-sink', 'sink.mjs')], {
@@ -111,7 +147,10 @@ try {
   const alerts = await waitFor('all alerts with their inhibition settled', async () => {
     const got = await (await fetch(`${am}/api/v2/alerts`)).json();
     const inhibited = got.filter((a) => a.status.inhibitedBy.length > 0).length;
-    return got.length === Object.keys(sent).length && inhibited === Object.keys(expectedInhibitions).length ? got : undefined;
+    return got.length === Object.keys(sent).length &&
+      inhibited === Object.keys(expectedInhibitions).length
+      ? got
+      : undefined;
   });
   const byKey = Object.fromEntries(alerts.map((a) => [keyOf(a.labels), a]));
   for (const key of Object.keys(sent)) {
@@ -123,14 +162,24 @@ try {
 
   // Routes: ServiceDown pages and chats, a warning only chats; inhibited alerts notify no one.
   const notified = (records, receiver, key) =>
-    records.some((r) => r.receiver === receiver && r.notification.alerts.some((a) => keyOf(a.labels) === key));
+    records.some(
+      (r) => r.receiver === receiver && r.notification.alerts.some((a) => keyOf(a.labels) === key),
+    );
   const records = await waitFor('notifications at the sink', async () => {
     const got = await (await fetch(`${sink}/notifications`)).json();
-    const arrived = [['pager', 'userDown'], ['chat', 'userDown'], ['chat', 'orderSlow'], ['watchdog', 'watchdog']];
+    const arrived = [
+      ['pager', 'userDown'],
+      ['chat', 'userDown'],
+      ['chat', 'orderSlow'],
+      ['watchdog', 'watchdog'],
+    ];
     return arrived.every(([receiver, key]) => notified(got, receiver, key)) ? got : undefined;
   });
   assert.ok(!notified(records, 'pager', 'orderSlow'), 'a warning does not page');
-  assert.ok(!notified(records, 'chat', 'userSlow') && !notified(records, 'chat', 'orderTicket'), 'inhibited alerts notify no one');
+  assert.ok(
+    !notified(records, 'chat', 'userSlow') && !notified(records, 'chat', 'orderTicket'),
+    'inhibited alerts notify no one',
+  );
   console.log('# notifications: pager, chat and watchdog received what the routes promise');
 } finally {
   for (const child of children) child.kill('SIGTERM');

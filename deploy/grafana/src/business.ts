@@ -1,32 +1,61 @@
 // Business: what the shop does, from the services' domain counters.
 import { dashboard, promql, stat, timeseries } from './panels.ts';
 
-export default dashboard('business', 'Business', 'Registrations, logins, orders, revenue, stock reservations and agents.')
+export default dashboard(
+  'business',
+  'Business',
+  'Registrations, logins, orders, revenue, stock reservations and agents.',
+)
   .withPanel(
-    stat('Orders confirmed', 'Orders confirmed over the time range.', 'none',
-      promql('sum(increase(orders_created_total{status="confirmed"}[$__range]))', 'confirmed')),
+    stat(
+      'Orders confirmed',
+      'Orders confirmed over the time range.',
+      'none',
+      promql('sum(increase(orders_created_total{status="confirmed"}[$__range]))', 'confirmed'),
+    ),
   )
   .withPanel(
-    stat('Revenue', 'Sum of the totals of confirmed orders over the time range.', 'currencyUSD',
-      promql('sum(increase(order_value_total[$__range]))', 'revenue')),
+    stat(
+      'Revenue',
+      'Sum of the totals of confirmed orders over the time range.',
+      'currencyUSD',
+      promql('sum(increase(order_value_total[$__range]))', 'revenue'),
+    ),
   )
   .withPanel(
-    stat('New users', 'Successful registrations over the time range.', 'none',
-      promql('sum(increase(users_registered_total{result="success"}[$__range]))', 'registered')),
+    stat(
+      'New users',
+      'Successful registrations over the time range.',
+      'none',
+      promql('sum(increase(users_registered_total{result="success"}[$__range]))', 'registered'),
+    ),
   )
   .withPanel(
-    stat('Agent success ratio', 'Share of agent executions that succeeded over the time range.', 'percentunit',
-      promql('sum(increase(agent_executions_total{status="success"}[$__range])) / sum(increase(agent_executions_total[$__range]))', 'success')),
+    stat(
+      'Agent success ratio',
+      'Share of agent executions that succeeded over the time range.',
+      'percentunit',
+      promql(
+        'sum(increase(agent_executions_total{status="success"}[$__range])) / sum(increase(agent_executions_total[$__range]))',
+        'success',
+      ),
+    ),
   )
   .withPanel(
-    timeseries('Registrations', 'Registrations per second by result ("conflict" = the email was taken).', 'reqps', [
-      promql('sum by (result) (rate(users_registered_total[$__rate_interval]))', '{{result}}'),
-    ]),
+    timeseries(
+      'Registrations',
+      'Registrations per second by result ("conflict" = the email was taken).',
+      'reqps',
+      [promql('sum by (result) (rate(users_registered_total[$__rate_interval]))', '{{result}}')],
+    ),
   )
   .withPanel(
-    timeseries('Logins', 'Logins per second by result; a rise in failures can be credential stuffing.', 'reqps', [
-      promql('sum by (result) (rate(user_logins_total[$__rate_interval]))', '{{result}}'),
-    ]),
+    timeseries(
+      'Logins',
+      'Logins per second by result; a rise in failures can be credential stuffing.',
+      'reqps',
+      [promql('sum by (result) (rate(user_logins_total[$__rate_interval]))', '{{result}}')],
+    ),
   )
   .withPanel(
     timeseries('Orders', 'Orders created per second by outcome, and cancellations.', 'reqps', [
@@ -40,22 +69,49 @@ export default dashboard('business', 'Business', 'Registrations, logins, orders,
     ]),
   )
   .withPanel(
-    timeseries('Stock reservations', 'Stock reservations per second: reserved, refused for insufficient stock, released by cancellations.', 'reqps', [
-      promql('sum by (result) (rate(stock_reservations_total[$__rate_interval]))', '{{result}}'),
-    ]),
+    timeseries(
+      'Stock reservations',
+      'Stock reservations per second: reserved, refused for insufficient stock, released by cancellations.',
+      'reqps',
+      [promql('sum by (result) (rate(stock_reservations_total[$__rate_interval]))', '{{result}}')],
+    ),
   )
   .withPanel(
-    timeseries('Agent executions', 'Agent executions per second by agent type and outcome.', 'reqps', [
-      promql('sum by (agent_type, status) (rate(agent_executions_total[$__rate_interval]))', '{{agent_type}} {{status}}'),
-    ]),
+    timeseries(
+      'Agent executions',
+      'Agent executions per second by agent type and outcome.',
+      'reqps',
+      [
+        promql(
+          'sum by (agent_type, status) (rate(agent_executions_total[$__rate_interval]))',
+          '{{agent_type}} {{status}}',
+        ),
+      ],
+    ),
   )
   .withPanel(
-    timeseries('Agent p95 duration', '95th percentile agent execution time by type; SlowAgentExecution fires above 4 s.', 's', [
-      promql('histogram_quantile(0.95, sum by (agent_type, le) (rate(agent_execution_duration_seconds_bucket[$__rate_interval])))', '{{agent_type}}'),
-    ]),
+    timeseries(
+      'Agent p95 duration',
+      '95th percentile agent execution time by type; SlowAgentExecution fires above 4 s.',
+      's',
+      [
+        promql(
+          'histogram_quantile(0.95, sum by (agent_type, le) (rate(agent_execution_duration_seconds_bucket[$__rate_interval])))',
+          '{{agent_type}}',
+        ),
+      ],
+    ),
   )
   .withPanel(
-    timeseries('Agent tool calls', 'Tool calls the agents make per second, by tool and outcome.', 'reqps', [
-      promql('sum by (tool, status) (rate(agent_tool_calls_total[$__rate_interval]))', '{{tool}} {{status}}'),
-    ]),
+    timeseries(
+      'Agent tool calls',
+      'Tool calls the agents make per second, by tool and outcome.',
+      'reqps',
+      [
+        promql(
+          'sum by (tool, status) (rate(agent_tool_calls_total[$__rate_interval]))',
+          '{{tool}} {{status}}',
+        ),
+      ],
+    ),
   );

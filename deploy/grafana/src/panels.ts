@@ -10,7 +10,10 @@ import {
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder as LokiQuery } from '@grafana/grafana-foundation-sdk/loki';
 import { PanelBuilder as LogsPanel } from '@grafana/grafana-foundation-sdk/logs';
-import { DataqueryBuilder as PromQuery, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
+import {
+  DataqueryBuilder as PromQuery,
+  PromQueryFormat,
+} from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
@@ -50,7 +53,12 @@ export function timeseries(
     .span(12);
 }
 
-export function stat(title: string, description: string, unit: string, query: PromQuery): StatPanel {
+export function stat(
+  title: string,
+  description: string,
+  unit: string,
+  query: PromQuery,
+): StatPanel {
   return new StatPanel()
     .title(title)
     .description(description)
@@ -61,11 +69,19 @@ export function stat(title: string, description: string, unit: string, query: Pr
     .span(6);
 }
 
-/** A stat that turns red at or above `red` (green below). */
-export function thresholds(red: number): ThresholdsConfigBuilder {
+/** Green below `value`, red from `value` up (error ratios, firing alerts). */
+export function redFrom(value: number): ThresholdsConfigBuilder {
   return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
     { value: null, color: 'green' },
-    { value: red, color: 'red' },
+    { value, color: 'red' },
+  ]);
+}
+
+/** Red below `value`, green from `value` up (budgets left). */
+export function redBelow(value: number): ThresholdsConfigBuilder {
+  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
+    { value: null, color: 'red' },
+    { value, color: 'green' },
   ]);
 }
 
@@ -92,7 +108,12 @@ export function logs(title: string, description: string, expr: string): LogsPane
 }
 
 /** A dashboard variable listing the values of `label` on `metric`. */
-export function labelVariable(name: string, metric: string, label: string, multi: boolean): QueryVariableBuilder {
+export function labelVariable(
+  name: string,
+  metric: string,
+  label: string,
+  multi: boolean,
+): QueryVariableBuilder {
   const variable = new QueryVariableBuilder(name)
     .label(name)
     .datasource(prometheus)

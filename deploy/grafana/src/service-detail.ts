@@ -13,20 +13,47 @@ export default dashboard(
   .withVariable(labelVariable('service', 'http_requests_total', 'service', false))
   .withRow(new RowBuilder('Requests'))
   .withPanel(
-    timeseries('Request rate by route', 'Requests per second by route template and status code.', 'reqps', [
-      promql(`sum by (method, route, status_code) (rate(http_requests_total{${s}}[$__rate_interval]))`, '{{method}} {{route}} {{status_code}}'),
-    ]),
+    timeseries(
+      'Request rate by route',
+      'Requests per second by route template and status code.',
+      'reqps',
+      [
+        promql(
+          `sum by (method, route, status_code) (rate(http_requests_total{${s}}[$__rate_interval]))`,
+          '{{method}} {{route}} {{status_code}}',
+        ),
+      ],
+    ),
   )
   .withPanel(
-    timeseries('5xx ratio by route', 'Share of each route\'s requests answered with a 5xx.', 'percentunit', [
-      promql(`sum by (route) (rate(http_requests_total{${s}, status_code=~"5.."}[$__rate_interval])) / sum by (route) (rate(http_requests_total{${s}}[$__rate_interval]))`, '{{route}}'),
-    ]),
+    timeseries(
+      '5xx ratio by route',
+      "Share of each route's requests answered with a 5xx.",
+      'percentunit',
+      [
+        promql(
+          `sum by (route) (rate(http_requests_total{${s}, status_code=~"5.."}[$__rate_interval])) / sum by (route) (rate(http_requests_total{${s}}[$__rate_interval]))`,
+          '{{route}}',
+        ),
+      ],
+    ),
   )
   .withPanel(
-    timeseries('Latency by route (with exemplars)', 'p50 and p95 request duration by route. The dots are exemplars: each links to the trace of one real request in Jaeger.', 's', [
-      promql(`histogram_quantile(0.95, sum by (route, le) (rate(http_request_duration_seconds_bucket{${s}}[$__rate_interval])))`, 'p95 {{route}}').exemplar(true),
-      promql(`histogram_quantile(0.5, sum by (route, le) (rate(http_request_duration_seconds_bucket{${s}}[$__rate_interval])))`, 'p50 {{route}}'),
-    ]),
+    timeseries(
+      'Latency by route (with exemplars)',
+      'p50 and p95 request duration by route. The dots are exemplars: each links to the trace of one real request in Jaeger.',
+      's',
+      [
+        promql(
+          `histogram_quantile(0.95, sum by (route, le) (rate(http_request_duration_seconds_bucket{${s}}[$__rate_interval])))`,
+          'p95 {{route}}',
+        ).exemplar(true),
+        promql(
+          `histogram_quantile(0.5, sum by (route, le) (rate(http_request_duration_seconds_bucket{${s}}[$__rate_interval])))`,
+          'p50 {{route}}',
+        ),
+      ],
+    ),
   )
   .withPanel(
     timeseries('Requests in flight', 'Requests this service is working on right now.', 'none', [
@@ -35,28 +62,56 @@ export default dashboard(
   )
   .withRow(new RowBuilder('Upstreams'))
   .withPanel(
-    timeseries('Upstream calls by status', 'Calls this service makes to other services, by upstream and status ("error" = connection failed, "timeout" = no answer in time).', 'reqps', [
-      promql(`sum by (upstream, status_code) (rate(upstream_requests_total{${s}}[$__rate_interval]))`, '{{upstream}} {{status_code}}'),
-    ]),
+    timeseries(
+      'Upstream calls by status',
+      'Calls this service makes to other services, by upstream and status ("error" = connection failed, "timeout" = no answer in time).',
+      'reqps',
+      [
+        promql(
+          `sum by (upstream, status_code) (rate(upstream_requests_total{${s}}[$__rate_interval]))`,
+          '{{upstream}} {{status_code}}',
+        ),
+      ],
+    ),
   )
   .withPanel(
-    timeseries('Upstream p95 latency', '95th percentile duration of calls to each upstream, as this service sees them.', 's', [
-      promql(`histogram_quantile(0.95, sum by (upstream, le) (rate(upstream_request_duration_seconds_bucket{${s}}[$__rate_interval])))`, '{{upstream}}').exemplar(true),
-    ]),
+    timeseries(
+      'Upstream p95 latency',
+      '95th percentile duration of calls to each upstream, as this service sees them.',
+      's',
+      [
+        promql(
+          `histogram_quantile(0.95, sum by (upstream, le) (rate(upstream_request_duration_seconds_bucket{${s}}[$__rate_interval])))`,
+          '{{upstream}}',
+        ).exemplar(true),
+      ],
+    ),
   )
   .withRow(new RowBuilder('Runtime'))
   .withPanel(
-    timeseries('Event loop lag p99', 'How long callbacks waited for the event loop (p99 per scrape); EventLoopLagHigh fires above 200 ms.', 's', [
-      promql(`nodejs_eventloop_lag_p99_seconds{${s}}`, '{{instance}}'),
-    ]),
+    timeseries(
+      'Event loop lag p99',
+      'How long callbacks waited for the event loop (p99 per scrape); EventLoopLagHigh fires above 200 ms.',
+      's',
+      [promql(`nodejs_eventloop_lag_p99_seconds{${s}}`, '{{instance}}')],
+    ),
   )
   .withPanel(
-    timeseries('Memory', 'Resident set size and V8 heap in use; HighMemoryUsage fires above 512 MiB resident.', 'bytes', [
-      promql(`process_resident_memory_bytes{${s}}`, 'resident {{instance}}'),
-      promql(`nodejs_heap_size_used_bytes{${s}}`, 'heap used {{instance}}'),
-    ]),
+    timeseries(
+      'Memory',
+      'Resident set size and V8 heap in use; HighMemoryUsage fires above 512 MiB resident.',
+      'bytes',
+      [
+        promql(`process_resident_memory_bytes{${s}}`, 'resident {{instance}}'),
+        promql(`nodejs_heap_size_used_bytes{${s}}`, 'heap used {{instance}}'),
+      ],
+    ),
   )
   .withRow(new RowBuilder('Logs'))
   .withPanel(
-    logs('Logs', 'The service\'s JSON logs from Loki, newest first. Open a line and follow trace_id to its trace in Jaeger.', '{service_name="$service"} | json'),
+    logs(
+      'Logs',
+      "The service's JSON logs from Loki, newest first. Open a line and follow trace_id to its trace in Jaeger.",
+      '{service_name="$service"} | json',
+    ),
   );

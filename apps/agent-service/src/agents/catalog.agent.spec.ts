@@ -77,4 +77,27 @@ describe('catalog planning', () => {
     expect(rankProducts(items, plan).map((item) => item.id)).toEqual([3, 2, 1]);
     expect(rankProducts(items, { keywords: [] }).map((item) => item.id)).toEqual([1, 3, 2, 4]);
   });
+
+  it('ranks products of the category the request names above cheaper products that merely mention it', () => {
+    const items: ProductDto[] = [
+      {
+        id: 1,
+        name: 'Laptop Stand Lite',
+        description: 'Lite laptop stand from the accessories range.',
+        category: 'accessories',
+        price: 31,
+        stock: 9,
+      },
+      {
+        id: 2,
+        name: 'Ultrabook Lite',
+        description: 'Lite ultrabook from the laptops range.',
+        category: 'laptops',
+        price: 899,
+        stock: 9,
+      },
+    ];
+    const [best] = rankProducts(items, planCatalogSearch('find a laptop under 1500'));
+    expect(best.name).toBe('Ultrabook Lite');
+  });
 });

@@ -136,12 +136,14 @@ export function findCategory(keywords: string[]): string | undefined {
 
 /**
  * The products worth recommending, best first: in stock and within budget,
- * those matching more of the keywords first, then the cheaper.
+ * ranked by how many keywords they match plus one for being in the category
+ * the request names (a laptop before a laptop stand), then the cheaper.
  */
 export function rankProducts(items: ProductDto[], plan: CatalogPlan): ProductDto[] {
   const score = (product: ProductDto) => {
     const text = `${product.name} ${product.description} ${product.category}`.toLowerCase();
-    return plan.keywords.filter((keyword) => text.includes(keyword)).length;
+    const hits = plan.keywords.filter((keyword) => text.includes(keyword)).length;
+    return hits + (product.category === plan.category ? 1 : 0);
   };
   return items
     .filter(
@@ -155,11 +157,11 @@ function nothingSuitable(items: ProductDto[], plan: CatalogPlan): string {
   const [cheapest] = [...items].sort((a, b) => a.price - b.price);
   if (plan.maxPrice !== undefined && cheapest.price > plan.maxPrice) {
     return (
-      `None of the ${items.length} products I found costs ${formatMoney(plan.maxPrice)} or less; ` +
-      `the cheapest is ${cheapest.name} at ${formatMoney(cheapest.price)}.`
+      `Nothing I found costs ${formatMoney(plan.maxPrice)} or less; ` +
+      `the cheapest match is ${cheapest.name} at ${formatMoney(cheapest.price)}.`
     );
   }
-  return `None of the ${items.length} products I found is in stock right now.`;
+  return 'Nothing I found is in stock right now.';
 }
 
 function recommendation(product: ProductDto, others: ProductDto[], plan: CatalogPlan): string {

@@ -63,9 +63,16 @@ export function startTelemetry(options: StartTelemetryOptions): RunningTelemetry
 
   let stopping: Promise<void> | undefined;
   const running: RunningTelemetry = {
-    shutdown: () => (stopping ??= sdk.shutdown().catch(() => undefined)),
+    shutdown: () => (stopping ??= Promise.race([sdk.shutdown().catch(() => undefined), flushDeadline()])),
   };
   return (global[RUNNING] = running);
+}
+
+/** An unreachable collector must not hold a stopping service past its own shutdown deadline. */
+const FLUSH_DEADLINE_MS = 5_000;
+
+function flushDeadline(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, FLUSH_DEADLINE_MS).unref());
 }
 
 /** Flushes and stops the SDK started by the preload, if any. */

@@ -1,0 +1,115 @@
+// One running system for the end-to-end tests: a local OTLP receiver and the
+// five built services as separate processes on their own ports.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningServices, type ServiceName, startServices } from '../../../tools/services/launcher.ts';
+import { type OtlpReceiver, startOtlpReceiver } from './otlp-receiver.ts';
+
+export const TEST_PORTS: Record<ServiceName, number> = {
+  'api-gateway': 18080,
+  'user-service': 18081,
+  'product-service': 18082,
+  'order-service': 18083,
+  'agent-service': 18084,
+};
+
+export interface TestStack {
+  services: RunningServices;
+  receiver: OtlpReceiver;
+  gateway: string;
+  logLines(name: ServiceName): Record<string, unknown>[];
+  logText(name: ServiceName): string;
+  stop(): Promise<void>;
+}
+
+export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+  const receiver = await startOtlpReceiver();
+  const workDir = mkdtempSync(join(tmpdir(), 'obs-e2e-'));
+  const services = await startServices({
+    dataDir: join(workDir, 'data'),
+    logDir: join(workDir, 'logs'),
+    ports: TEST_PORTS,
+    env: {
+      JWT_SECRET: 'end-to-end-test-secret-0123456789',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      UPSTREAM_TIMEOUT_MS: '2000',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    // One service exports OTLP as JSON, the rest as protobuf: both encodings are proven.
+    serviceEnv: { 'product-service': { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } },
+  });
+  const logText = (name: ServiceName) => readFileSync(services.logFile(name), 'utf8');
+  return {
+    services,
+    receiver,
+    gateway: services.urls['api-gateway'],
+    logText,
+    logLines: (name) =>
+      logText(name)
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    stop: async () => {
+      await services.stopAll();
+      await receiver.close();
+    },
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A JSON call through the gateway (or any base URL). */
+export async function call<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const response = await fetch(baseUrl + path, {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON (e.g. /metrics): keep the text.
+  }
+  return { status: response.status, body: body as T, headers: response.headers };
+}
+
+/** Registers a fresh user and returns their id, credentials and access token. */
+export async function signUp(gateway: string, label: string) {
+  const email = `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const password = `pw-${label}-${Math.random().toString(36).slice(2)}`;
+  const registered = await call(gateway, 'POST', '/api/auth/register', { body: { email, password, name: label } });
+  if (registered.status !== 201) throw new Error(`register failed: ${registered.status}`);
+  const login = await call(gateway, 'POST', '/api/auth/login', { body: { email, password } });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
+  return { id: registered.body.id as string, email, password, token: login.body.accessToken as string };
+}
+
+/** Polls until `check` returns a value, for telemetry that arrives asynchronously. */
+export async function eventually<T>(check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((wake) => setTimeout(wake, 100));
+  }
+}
