@@ -22,5 +22,5 @@ module.exports = {
     '^@obs/(.*)$': '<rootDir>/../../libs/$1/src/index.ts',
   },
   testMatch: ['**/*.spec.ts'],
-  reporters: ['default', '<rootDir>/../../tools/jest-results-reporter.js'],
+  reporters: ['default', '<rootDir>/../../tools/jest-results-reporter.cjs'],
 };

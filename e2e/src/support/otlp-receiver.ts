@@ -25,7 +25,9 @@ message AnyValue {
 }
 message ArrayValue { repeated AnyValue values = 1; }
 `;
-const ExportTraceServiceRequest = protobuf.parse(TRACE_PROTO, { keepCase: true }).root.lookupType('ExportTraceServiceRequest');
+const ExportTraceServiceRequest = protobuf
+  .parse(TRACE_PROTO, { keepCase: true })
+  .root.lookupType('ExportTraceServiceRequest');
 
 export interface ReceivedSpan {
   service: string;
@@ -59,7 +61,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       if (request.url === '/v1/traces') {
         spans.push(...(json ? fromJson(JSON.parse(body.toString('utf8'))) : fromProtobuf(body)));
       }
-      response.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
+      response.writeHead(200, {
+        'content-type': json ? 'application/json' : 'application/x-protobuf',
+      });
       response.end(json ? '{}' : '');
     });
   });

@@ -3,7 +3,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningServices, type ServiceName, startServices } from '../../../tools/services/launcher.ts';
+import {
+  type RunningServices,
+  type ServiceName,
+  startServices,
+} from '../../../tools/services/launcher.ts';
 import { type OtlpReceiver, startOtlpReceiver } from './otlp-receiver.ts';
 
 export const TEST_PORTS: Record<ServiceName, number> = {
@@ -23,6 +27,15 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/**
+ * With E2E_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:55432) each service
+ * uses its own database on that server; without it, the embedded PGlite.
+ */
+function databaseUrl(database: string): Record<string, string> {
+  const server = process.env.E2E_POSTGRES_URL;
+  return server ? { DATABASE_URL: `${server.replace(/\/$/, '')}/${database}` } : {};
+}
+
 export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
   const receiver = await startOtlpReceiver();
   const workDir = mkdtempSync(join(tmpdir(), 'obs-e2e-'));
@@ -35,12 +48,16 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_TRACES_SAMPLER: 'parentbased_always_on',
       OTEL_BSP_SCHEDULE_DELAY: '100',
-      UPSTREAM_TIMEOUT_MS: '2000',
+      UPSTREAM_TIMEOUT_MS: '5000',
       LOG_LEVEL: 'info',
       ...env,
     },
-    // One service exports OTLP as JSON, the rest as protobuf: both encodings are proven.
-    serviceEnv: { 'product-service': { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } },
+    serviceEnv: {
+      // One service exports OTLP as JSON, the rest as protobuf: both encodings are proven.
+      'product-service': { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', ...databaseUrl('products') },
+      'user-service': databaseUrl('users'),
+      'order-service': databaseUrl('orders'),
+    },
   });
   const logText = (name: ServiceName) => readFileSync(services.logFile(name), 'utf8');
   return {
@@ -96,15 +113,25 @@ export async function call<T = any>(
 export async function signUp(gateway: string, label: string) {
   const email = `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
   const password = `pw-${label}-${Math.random().toString(36).slice(2)}`;
-  const registered = await call(gateway, 'POST', '/api/auth/register', { body: { email, password, name: label } });
+  const registered = await call(gateway, 'POST', '/api/auth/register', {
+    body: { email, password, name: label },
+  });
   if (registered.status !== 201) throw new Error(`register failed: ${registered.status}`);
   const login = await call(gateway, 'POST', '/api/auth/login', { body: { email, password } });
   if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
-  return { id: registered.body.id as string, email, password, token: login.body.accessToken as string };
+  return {
+    id: registered.body.id as string,
+    email,
+    password,
+    token: login.body.accessToken as string,
+  };
 }
 
 /** Polls until `check` returns a value, for telemetry that arrives asynchronously. */
-export async function eventually<T>(check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
