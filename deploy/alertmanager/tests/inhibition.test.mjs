@@ -66,7 +66,24 @@ const alert = (labels) => ({
   startsAt: new Date().toISOString(),
 });
 const sent = {
-  userDown: alert({ alertname: 'ServiceDown', severity: 'critical', service: 'user-service' }),
+  userDown: alert({
+    alertname: 'ServiceDown',
+    severity: 'critical',
+    service: 'user-service',
+    upstream: 'user-service',
+  }),
+  orderCannotReachUser: alert({
+    alertname: 'UpstreamUnavailable',
+    severity: 'warning',
+    service: 'order-service',
+    upstream: 'user-service',
+  }),
+  gatewayCannotReachProduct: alert({
+    alertname: 'UpstreamUnavailable',
+    severity: 'warning',
+    service: 'api-gateway',
+    upstream: 'product-service',
+  }),
   userSlow: alert({ alertname: 'HighLatencyP95', severity: 'warning', service: 'user-service' }),
   orderSlow: alert({ alertname: 'HighLatencyP95', severity: 'warning', service: 'order-service' }),
   orderPage: alert({
@@ -90,10 +107,14 @@ const sent = {
   watchdog: alert({ alertname: 'Watchdog', severity: 'none' }),
 };
 // Which alert (by key above) inhibits which; every other alert must not be inhibited.
-const expectedInhibitions = { userSlow: 'userDown', orderTicket: 'orderPage' };
+const expectedInhibitions = {
+  userSlow: 'userDown',
+  orderCannotReachUser: 'userDown',
+  orderTicket: 'orderPage',
+};
 
 const identity = (labels) =>
-  [labels.alertname, labels.service, labels.severity, labels.slo].join('/');
+  [labels.alertname, labels.service, labels.severity, labels.slo, labels.upstream].join('/');
 const keyOf = (labels) =>
   Object.keys(sent).find((key) => identity(sent[key].labels) === identity(labels));
 
