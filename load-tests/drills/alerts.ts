@@ -21,14 +21,21 @@ export interface Notification {
 
 /** Alerts Prometheus currently holds as firing (pending ones are not alerts yet). */
 export async function firingAlerts(config: DrillConfig): Promise<FiringAlert[]> {
-  const body = await getJson<{ data: { alerts: FiringAlert[] } }>(`${config.prometheusUrl}/api/v1/alerts`);
+  const body = await getJson<{ data: { alerts: FiringAlert[] } }>(
+    `${config.prometheusUrl}/api/v1/alerts`,
+  );
   return body.data.alerts.filter((alert) => alert.state === 'firing');
 }
 
 /** Result of an instant PromQL query as label sets with their value. */
-export async function query(config: DrillConfig, promql: string): Promise<{ metric: Record<string, string>; value: number }[]> {
+export async function query(
+  config: DrillConfig,
+  promql: string,
+): Promise<{ metric: Record<string, string>; value: number }[]> {
   const url = `${config.prometheusUrl}/api/v1/query?query=${encodeURIComponent(promql)}`;
-  const body = await getJson<{ data: { result: { metric: Record<string, string>; value: [number, string] }[] } }>(url);
+  const body = await getJson<{
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+  }>(url);
   return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
 }
 
@@ -42,9 +49,9 @@ interface WebhookPayload {
  * Alertmanager receiver (pager, chat, info, watchdog) and `notification` the webhook payload.
  */
 export async function notifications(config: DrillConfig): Promise<Notification[]> {
-  const records = await getJson<{ receivedAt: string; receiver: string; notification: WebhookPayload }[]>(
-    `${config.webhookSinkUrl}/notifications`,
-  );
+  const records = await getJson<
+    { receivedAt: string; receiver: string; notification: WebhookPayload }[]
+  >(`${config.webhookSinkUrl}/notifications`);
   return records.flatMap((record) =>
     (record.notification.alerts ?? []).map((alert) => ({
       receivedAt: new Date(record.receivedAt),

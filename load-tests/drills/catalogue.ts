@@ -43,10 +43,23 @@ const REALISTIC = 'browse=60,order=20,agent=15,signup=5';
 // Symptoms a failing or slow product-service causes one hop up. They describe the same incident,
 // so they are allowed; anything else that pages during the drill is a finding.
 const gatewaySymptoms = (slo: 'availability' | 'latency'): Drill['tolerated'] => [
-  { match: { alertname: 'ErrorBudgetBurn', slo }, why: `the ${slo} SLO burns on every service the fault reaches` },
+  {
+    match: { alertname: 'ErrorBudgetBurn', slo },
+    why: `the ${slo} SLO burns on every service the fault reaches`,
+  },
   ...(slo === 'availability'
-    ? [{ match: { alertname: 'HighErrorRate', service: 'api-gateway' }, why: 'the gateway passes the 5xx on' }]
-    : [{ match: { alertname: 'HighLatencyP95', service: 'api-gateway' }, why: 'the gateway waits for the slow service' }]),
+    ? [
+        {
+          match: { alertname: 'AgentExecutionErrors' },
+          why: 'agents whose tools call product-service fail with it (a warning)',
+        },
+      ]
+    : [
+        {
+          match: { alertname: 'HighLatencyP95', service: 'api-gateway' },
+          why: 'the gateway waits for the slow service',
+        },
+      ]),
 ];
 
 export const DRILLS: Drill[] = [
@@ -58,7 +71,16 @@ export const DRILLS: Drill[] = [
     // Inhibition (deploy/alertmanager) must turn the pile of consequences into this one page.
     // The SLO burn is the users' view of the same outage and may page too; a gateway
     // HighErrorRate or UpstreamUnavailable is the pile the issue forbids.
-    tolerated: [{ match: { alertname: 'ErrorBudgetBurn' }, why: 'the availability SLO really burns while the service is down' }],
+    tolerated: [
+      {
+        match: { alertname: 'ErrorBudgetBurn' },
+        why: 'the availability SLO really burns while the service is down',
+      },
+      {
+        match: { alertname: 'AgentExecutionErrors' },
+        why: 'agents whose tools call product-service fail with it (a warning)',
+      },
+    ],
     mix: REALISTIC,
     probe: { method: 'GET', path: '/api/products?limit=5' },
     detectBudgetSeconds: 120,
@@ -67,7 +89,11 @@ export const DRILLS: Drill[] = [
   {
     name: 'high-error-rate',
     description: 'product-service answers 30% of its requests with 500.',
-    fault: { kind: 'inject', service: 'product-service', params: { kind: 'error-rate', rate: 0.3, statusCode: 500 } },
+    fault: {
+      kind: 'inject',
+      service: 'product-service',
+      params: { kind: 'error-rate', rate: 0.3, statusCode: 500 },
+    },
     expected: { alertname: 'HighErrorRate', service: 'product-service', severity: 'critical' },
     tolerated: gatewaySymptoms('availability'),
     mix: REALISTIC,
@@ -78,7 +104,11 @@ export const DRILLS: Drill[] = [
   {
     name: 'high-latency',
     description: 'every product-service request waits 700 ms more.',
-    fault: { kind: 'inject', service: 'product-service', params: { kind: 'latency', delayMs: 700, rate: 1 } },
+    fault: {
+      kind: 'inject',
+      service: 'product-service',
+      params: { kind: 'latency', delayMs: 700, rate: 1 },
+    },
     expected: { alertname: 'HighLatencyP95', service: 'product-service', severity: 'warning' },
     tolerated: gatewaySymptoms('latency'),
     mix: REALISTIC,
@@ -90,11 +120,22 @@ export const DRILLS: Drill[] = [
   {
     name: 'upstream-unavailable',
     description: "the gateway's calls to product-service fail as connection errors (50%).",
-    fault: { kind: 'inject', service: 'api-gateway', params: { kind: 'upstream-failure', upstream: 'product-service', rate: 0.5 } },
-    expected: { alertname: 'UpstreamUnavailable', service: 'api-gateway', upstream: 'product-service', severity: 'warning' },
+    fault: {
+      kind: 'inject',
+      service: 'api-gateway',
+      params: { kind: 'upstream-failure', upstream: 'product-service', rate: 0.5 },
+    },
+    expected: {
+      alertname: 'UpstreamUnavailable',
+      service: 'api-gateway',
+      upstream: 'product-service',
+      severity: 'warning',
+    },
     tolerated: [
-      { match: { alertname: 'HighErrorRate', service: 'api-gateway' }, why: 'the failed calls become 503s at the gateway' },
-      { match: { alertname: 'ErrorBudgetBurn', service: 'api-gateway' }, why: 'the gateway availability SLO burns' },
+      {
+        match: { alertname: 'ErrorBudgetBurn', service: 'api-gateway' },
+        why: 'the gateway availability SLO burns',
+      },
     ],
     mix: REALISTIC,
     probe: { method: 'GET', path: '/api/products?limit=5' },
@@ -104,22 +145,46 @@ export const DRILLS: Drill[] = [
   {
     name: 'slow-agent',
     description: 'every agent step of the catalog agent waits 2 s.',
-    fault: { kind: 'inject', service: 'agent-service', params: { kind: 'slow-agent', delayMs: 2000, agentType: 'catalog' } },
-    expected: { alertname: 'SlowAgentExecution', service: 'agent-service', agent_type: 'catalog', severity: 'warning' },
+    fault: {
+      kind: 'inject',
+      service: 'agent-service',
+      params: { kind: 'slow-agent', delayMs: 2000, agentType: 'catalog' },
+    },
+    expected: {
+      alertname: 'SlowAgentExecution',
+      service: 'agent-service',
+      agent_type: 'catalog',
+      severity: 'warning',
+    },
     tolerated: [
-      { match: { alertname: 'HighLatencyP95', service: 'agent-service' }, why: 'agent executions are its requests' },
-      { match: { alertname: 'HighLatencyP95', service: 'api-gateway' }, why: 'the gateway waits for the agent' },
+      {
+        match: { alertname: 'HighLatencyP95', service: 'agent-service' },
+        why: 'agent executions are its requests',
+      },
+      {
+        match: { alertname: 'HighLatencyP95', service: 'api-gateway' },
+        why: 'the gateway waits for the agent',
+      },
       { match: { alertname: 'ErrorBudgetBurn', slo: 'latency' }, why: 'the latency SLO burns' },
     ],
     mix: 'browse=40,order=10,agent=50',
-    probe: { method: 'POST', path: '/api/agents/execute', body: { agentType: 'catalog', input: 'find laptop under 1500' }, auth: true },
+    probe: {
+      method: 'POST',
+      path: '/api/agents/execute',
+      body: { agentType: 'catalog', input: 'find laptop under 1500' },
+      auth: true,
+    },
     detectBudgetSeconds: 240,
     resolveBudgetSeconds: 480,
   },
   {
     name: 'event-loop-lag',
     description: "order-service's event loop is blocked 300 ms every 500 ms.",
-    fault: { kind: 'inject', service: 'order-service', params: { kind: 'event-loop-block', blockMs: 300, intervalMs: 500 } },
+    fault: {
+      kind: 'inject',
+      service: 'order-service',
+      params: { kind: 'event-loop-block', blockMs: 300, intervalMs: 500 },
+    },
     expected: { alertname: 'EventLoopLagHigh', service: 'order-service', severity: 'warning' },
     tolerated: [
       { match: { alertname: 'HighLatencyP95' }, why: 'requests queue behind the blocked loop' },
@@ -133,7 +198,11 @@ export const DRILLS: Drill[] = [
   {
     name: 'memory-leak',
     description: 'user-service retains 20 MB more every second, up to 700 MB.',
-    fault: { kind: 'inject', service: 'user-service', params: { kind: 'memory-growth', mbPerSecond: 20, capMb: 700 } },
+    fault: {
+      kind: 'inject',
+      service: 'user-service',
+      params: { kind: 'memory-growth', mbPerSecond: 20, capMb: 700 },
+    },
     expected: { alertname: 'HighMemoryUsage', service: 'user-service', severity: 'warning' },
     tolerated: [],
     mix: 'browse=40,order=20,signup=40',
@@ -144,11 +213,24 @@ export const DRILLS: Drill[] = [
   },
   {
     name: 'error-budget-burn',
-    description: 'product-service fails 3% of its requests: under HighErrorRate (5%), over 14.4x the budget (1.44%).',
-    fault: { kind: 'inject', service: 'product-service', params: { kind: 'error-rate', rate: 0.03, statusCode: 500 } },
-    expected: { alertname: 'ErrorBudgetBurn', service: 'product-service', slo: 'availability', severity: 'critical' },
+    description:
+      'product-service fails 3% of its requests: under HighErrorRate (5%), over 14.4x the budget (1.44%).',
+    fault: {
+      kind: 'inject',
+      service: 'product-service',
+      params: { kind: 'error-rate', rate: 0.03, statusCode: 500 },
+    },
+    expected: {
+      alertname: 'ErrorBudgetBurn',
+      service: 'product-service',
+      slo: 'availability',
+      severity: 'critical',
+    },
     tolerated: [
-      { match: { alertname: 'ErrorBudgetBurn', service: 'api-gateway' }, why: 'the gateway passes the 5xx on' },
+      {
+        match: { alertname: 'ErrorBudgetBurn', service: 'api-gateway' },
+        why: 'the gateway passes the 5xx on',
+      },
     ],
     mix: REALISTIC,
     probe: { method: 'GET', path: '/api/products?limit=5' },

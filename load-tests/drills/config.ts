@@ -33,7 +33,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DrillConfig {
   };
 }
 
-export const SERVICES = ['api-gateway', 'user-service', 'product-service', 'order-service', 'agent-service'] as const;
+export const SERVICES = [
+  'api-gateway',
+  'user-service',
+  'product-service',
+  'order-service',
+  'agent-service',
+] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export const SERVICE_PORTS: Record<ServiceName, number> = {

@@ -39,7 +39,12 @@ export interface DrillRecord extends DrillResult {
   failures: string[];
   timeline: TimelineEvent[];
   /** Every alert notification that reached the sink during the drill, firing or resolved. */
-  alertsSeen: { alert: string; status: string; receivedAt: string; verdict: 'expected' | 'tolerated' | 'unexpected' | 'carried over' }[];
+  alertsSeen: {
+    alert: string;
+    status: string;
+    receivedAt: string;
+    verdict: 'expected' | 'tolerated' | 'unexpected' | 'carried over';
+  }[];
   toleratedAlerts: string[];
   /** Alerts already firing before the fault (long-window SLO tickets from earlier drills). */
   carriedOver: string[];
@@ -110,7 +115,11 @@ export async function runDrill(drill: Drill, ctx: Context): Promise<DrillRecord>
     const token = await probeUser(config);
 
     // 2. Load, then the fault. A short warm-up gives the rate() windows traffic to compare with.
-    load = startLoad(config, { testid, mix: drill.mix, outDir: `${config.reportsDir}/${drill.name}-${ctx.runStamp}/k6` });
+    load = startLoad(config, {
+      testid,
+      mix: drill.mix,
+      outDir: `${config.reportsDir}/${drill.name}-${ctx.runStamp}/k6`,
+    });
     note(`k6 load started (testid=${testid}, ${config.loadRate} journeys/s, mix ${drill.mix})`);
     await sleep(Number(process.env.DRILL_WARMUP_SECONDS ?? 30) * 1000);
 
@@ -123,22 +132,35 @@ export async function runDrill(drill: Drill, ctx: Context): Promise<DrillRecord>
       const ttl = drill.detectBudgetSeconds + drill.resolveBudgetSeconds + 600;
       const fault = await faults.inject(drill.fault.params, ttl);
       faultId = fault.id;
-      note(`injected ${fault.kind} on ${target} (id ${fault.id}, expires ${fault.expiresAt}): ${JSON.stringify(drill.fault.params)}`);
+      note(
+        `injected ${fault.kind} on ${target} (id ${fault.id}, expires ${fault.expiresAt}): ${JSON.stringify(drill.fault.params)}`,
+      );
     }
 
     // 3. Wait for the expected alert at the webhook sink, probing for faulted trace ids meanwhile.
     const detectDeadline = faultStart + (drill.detectBudgetSeconds + 120) * 1000;
     const detected = await waitWhileProbing(drill, ctx, token, record, detectDeadline, async () =>
-      (await notifications(config)).find((n) => n.status === 'firing' && n.receivedAt.getTime() >= faultStart && matches(n.labels, drill.expected)),
+      (await notifications(config)).find(
+        (n) =>
+          n.status === 'firing' &&
+          n.receivedAt.getTime() >= faultStart &&
+          matches(n.labels, drill.expected),
+      ),
     );
     if (detected) {
       record.detectedSeconds = seconds(detected.receivedAt.getTime() - faultStart);
-      note(`${describe(detected.labels)} firing at the sink (receiver ${detected.receiver}) after ${record.detectedSeconds}s`);
+      note(
+        `${describe(detected.labels)} firing at the sink (receiver ${detected.receiver}) after ${record.detectedSeconds}s`,
+      );
       if (record.detectedSeconds > drill.detectBudgetSeconds) {
-        failures.push(`detected after ${record.detectedSeconds}s, budget ${drill.detectBudgetSeconds}s`);
+        failures.push(
+          `detected after ${record.detectedSeconds}s, budget ${drill.detectBudgetSeconds}s`,
+        );
       }
     } else {
-      failures.push(`${describe(drill.expected)} did not reach the webhook sink within ${drill.detectBudgetSeconds + 120}s`);
+      failures.push(
+        `${describe(drill.expected)} did not reach the webhook sink within ${drill.detectBudgetSeconds + 120}s`,
+      );
       note('expected alert not received');
     }
     // Keep the fault on a while after detection: alerts with a `for` that the same fault would
@@ -164,31 +186,51 @@ export async function runDrill(drill: Drill, ctx: Context): Promise<DrillRecord>
     if (detected) {
       const resolved = await waitFor(
         async () =>
-          (await notifications(config)).find((n) => n.status === 'resolved' && n.receivedAt.getTime() >= clearedAt && matches(n.labels, drill.expected)),
+          (await notifications(config)).find(
+            (n) =>
+              n.status === 'resolved' &&
+              n.receivedAt.getTime() >= clearedAt &&
+              matches(n.labels, drill.expected),
+          ),
         (drill.resolveBudgetSeconds + 120) * 1000,
       );
       if (resolved) {
         record.resolvedSeconds = seconds(resolved.receivedAt.getTime() - clearedAt);
         note(`resolved notification after ${record.resolvedSeconds}s`);
         if (record.resolvedSeconds > drill.resolveBudgetSeconds) {
-          failures.push(`resolved after ${record.resolvedSeconds}s, budget ${drill.resolveBudgetSeconds}s`);
+          failures.push(
+            `resolved after ${record.resolvedSeconds}s, budget ${drill.resolveBudgetSeconds}s`,
+          );
         }
       } else {
-        failures.push(`no resolved notification within ${drill.resolveBudgetSeconds + 120}s of clearing`);
+        failures.push(
+          `no resolved notification within ${drill.resolveBudgetSeconds + 120}s of clearing`,
+        );
         note('resolved notification not received');
       }
     }
 
     // 4. Nothing unexpected paged, judged over the whole incident window (cascades arrive late).
-    classify(drill, record, (await notifications(config)).filter((n) => n.receivedAt.getTime() >= faultStart));
-    if (record.unexpectedAlerts.length > 0) failures.push(`unexpected alerts: ${record.unexpectedAlerts.join(', ')}`);
+    classify(
+      drill,
+      record,
+      (await notifications(config)).filter((n) => n.receivedAt.getTime() >= faultStart),
+    );
+    if (record.unexpectedAlerts.length > 0)
+      failures.push(`unexpected alerts: ${record.unexpectedAlerts.join(', ')}`);
   } catch (error) {
     failures.push(`error: ${(error as Error).message}`);
     note(`aborted: ${(error as Error).message}`);
   } finally {
     // Never leave a broken service behind, whatever happened above.
-    if (stopped) await services.start(target).catch((e: Error) => failures.push(`restart ${target}: ${e.message}`));
-    if (faultId) await faults.clear().catch((e: Error) => failures.push(`clear faults on ${target}: ${e.message}`));
+    if (stopped)
+      await services
+        .start(target)
+        .catch((e: Error) => failures.push(`restart ${target}: ${e.message}`));
+    if (faultId)
+      await faults
+        .clear()
+        .catch((e: Error) => failures.push(`clear faults on ${target}: ${e.message}`));
     if (load) note(`k6 load stopped (exit ${await load.stop()})`);
   }
 
@@ -197,7 +239,11 @@ export async function runDrill(drill: Drill, ctx: Context): Promise<DrillRecord>
   return record;
 }
 
-async function preconditions(drill: Drill, { config, services }: Context, faults: FaultClient): Promise<string[]> {
+async function preconditions(
+  drill: Drill,
+  { config, services }: Context,
+  faults: FaultClient,
+): Promise<string[]> {
   const problems: string[] = [];
   const checks: [string, string][] = [
     ['Prometheus', `${config.prometheusUrl}/-/ready`],
@@ -205,38 +251,66 @@ async function preconditions(drill: Drill, { config, services }: Context, faults
     ['webhook sink', `${config.webhookSinkUrl}/health`],
     ...SERVICES.map((s): [string, string] => [s, `${services.urls[s]}/health/ready`]),
   ];
-  for (const [name, url] of checks) if (!(await isUp(url))) problems.push(`${name} is not ready at ${url}`);
+  for (const [name, url] of checks)
+    if (!(await isUp(url))) problems.push(`${name} is not ready at ${url}`);
   if (problems.length > 0) return problems;
 
   // Prometheus must actually scrape every service, or no alert can fire.
-  const scraped = await waitFor(async () => {
-    const up = await query(config, 'up{service!=""} == 1');
-    const seen = new Set(up.map((r) => r.metric.service));
-    return SERVICES.every((s) => seen.has(s)) ? true : undefined;
-  }, 90_000, 5000);
-  if (!scraped) problems.push('Prometheus does not scrape all five services (up{service!=""} == 1)');
+  const scraped = await waitFor(
+    async () => {
+      const up = await query(config, 'up{service!=""} == 1');
+      const seen = new Set(up.map((r) => r.metric.service));
+      return SERVICES.every((s) => seen.has(s)) ? true : undefined;
+    },
+    90_000,
+    5000,
+  );
+  if (!scraped)
+    problems.push('Prometheus does not scrape all five services (up{service!=""} == 1)');
 
   if (drill.fault.kind === 'stop-process' && !services.canRestart) {
-    problems.push('service-down needs services started by the drill runner (the launcher); unset DRILL_SERVICES');
+    problems.push(
+      'service-down needs services started by the drill runner (the launcher); unset DRILL_SERVICES',
+    );
   }
   if (drill.fault.kind === 'inject') {
-    await faults.list().catch((e: Error) => problems.push(`fault injection unreachable on ${drill.fault.service}: ${e.message}`));
+    await faults
+      .list()
+      .catch((e: Error) =>
+        problems.push(`fault injection unreachable on ${drill.fault.service}: ${e.message}`),
+      );
   }
   return problems;
 }
 
 /** Waits until only Watchdog (and long-window SLO tickets) fire; returns those carried over. */
-async function settle(config: DrillConfig, note: (e: string) => void, failures: string[]): Promise<string[]> {
+async function settle(
+  config: DrillConfig,
+  note: (e: string) => void,
+  failures: string[],
+): Promise<string[]> {
   const others = async (): Promise<string[]> =>
-    (await firingAlerts(config)).filter((a) => a.labels.alertname !== WATCHDOG && !matches(a.labels, CARRY_OVER)).map((a) => alertKey(a.labels));
+    (await firingAlerts(config))
+      .filter((a) => a.labels.alertname !== WATCHDOG && !matches(a.labels, CARRY_OVER))
+      .map((a) => alertKey(a.labels));
   let firing = await others();
   if (firing.length > 0) {
-    note(`waiting up to ${config.settleSeconds}s for earlier alerts to resolve: ${firing.join(', ')}`);
-    const quiet = await waitFor(async () => ((firing = await others()).length === 0 ? true : undefined), config.settleSeconds * 1000, 5000);
-    if (!quiet) failures.push(`precondition: alerts still firing besides Watchdog: ${firing.join(', ')}`);
+    note(
+      `waiting up to ${config.settleSeconds}s for earlier alerts to resolve: ${firing.join(', ')}`,
+    );
+    const quiet = await waitFor(
+      async () => ((firing = await others()).length === 0 ? true : undefined),
+      config.settleSeconds * 1000,
+      5000,
+    );
+    if (!quiet)
+      failures.push(`precondition: alerts still firing besides Watchdog: ${firing.join(', ')}`);
   }
-  const carried = (await firingAlerts(config)).filter((a) => matches(a.labels, CARRY_OVER)).map((a) => alertKey(a.labels));
-  if (carried.length > 0) note(`carried over from earlier incidents (ignored): ${carried.join(', ')}`);
+  const carried = (await firingAlerts(config))
+    .filter((a) => matches(a.labels, CARRY_OVER))
+    .map((a) => alertKey(a.labels));
+  if (carried.length > 0)
+    note(`carried over from earlier incidents (ignored): ${carried.join(', ')}`);
   return carried;
 }
 
@@ -247,13 +321,19 @@ function classify(drill: Drill, record: DrillRecord, seen: Notification[]): void
     const key = alertKey(n.labels);
     let verdict: DrillRecord['alertsSeen'][number]['verdict'];
     if (matches(n.labels, drill.expected)) verdict = 'expected';
-    else if (n.labels.alertname === WATCHDOG || record.carriedOver.includes(key)) verdict = 'carried over';
+    else if (n.labels.alertname === WATCHDOG || record.carriedOver.includes(key))
+      verdict = 'carried over';
     else if (drill.tolerated.some((t) => matches(n.labels, t.match))) verdict = 'tolerated';
     else verdict = 'unexpected';
     if (n.labels.alertname === WATCHDOG) continue; // heartbeat, not part of the story
     if (verdict === 'unexpected' && n.status === 'firing') unexpected.add(key);
     if (verdict === 'tolerated' && n.status === 'firing') tolerated.add(key);
-    record.alertsSeen.push({ alert: key, status: n.status, receivedAt: n.receivedAt.toISOString(), verdict });
+    record.alertsSeen.push({
+      alert: key,
+      status: n.status,
+      receivedAt: n.receivedAt.toISOString(),
+      verdict,
+    });
   }
   record.unexpectedAlerts = [...unexpected];
   record.toleratedAlerts = [...tolerated];
@@ -284,14 +364,20 @@ async function waitWhileProbing(
   found: () => Promise<Notification | undefined>,
 ): Promise<Notification | undefined> {
   for (;;) {
-    if (record.traceIds.filter((t) => t.source === 'probe').length < 5) await probe(drill, config, token, record);
+    if (record.traceIds.filter((t) => t.source === 'probe').length < 5)
+      await probe(drill, config, token, record);
     const hit = await found().catch(() => undefined);
     if (hit || Date.now() >= deadline) return hit;
     await sleep(2000);
   }
 }
 
-async function probe(drill: Drill, config: DrillConfig, token: string | undefined, record: DrillRecord): Promise<void> {
+async function probe(
+  drill: Drill,
+  config: DrillConfig,
+  token: string | undefined,
+  record: DrillRecord,
+): Promise<void> {
   const started = performance.now();
   try {
     const res = await fetch(`${config.gatewayUrl}${drill.probe.path}`, {
@@ -307,23 +393,40 @@ async function probe(drill: Drill, config: DrillConfig, token: string | undefine
     const durationMs = Math.round(performance.now() - started);
     const traceId = res.headers.get('x-trace-id');
     // A probe shows the fault when it failed or was slow; memory growth shows in neither.
-    const faulted = res.status >= 500 || durationMs > 500 || (drill.fault.kind === 'inject' && drill.fault.params.kind === 'memory-growth');
-    if (traceId && faulted) record.traceIds.push({ traceId, status: res.status, durationMs, source: 'probe' });
+    const faulted =
+      res.status >= 500 ||
+      durationMs > 500 ||
+      (drill.fault.kind === 'inject' && drill.fault.params.kind === 'memory-growth');
+    if (traceId && faulted)
+      record.traceIds.push({ traceId, status: res.status, durationMs, source: 'probe' });
   } catch {
     // A probe that cannot connect carries no trace id; the k6 load shows the errors anyway.
   }
 }
 
 /** Traces Jaeger holds with fault.injected=<kind> for the faulted service (best effort). */
-async function jaegerTraceIds(drill: Drill, config: DrillConfig, since: number, record: DrillRecord): Promise<void> {
+async function jaegerTraceIds(
+  drill: Drill,
+  config: DrillConfig,
+  since: number,
+  record: DrillRecord,
+): Promise<void> {
   if (drill.fault.kind !== 'inject') return;
-  const tags = encodeURIComponent(JSON.stringify({ 'fault.injected': String(drill.fault.params.kind) }));
+  const tags = encodeURIComponent(
+    JSON.stringify({ 'fault.injected': String(drill.fault.params.kind) }),
+  );
   const url = `${config.jaegerUrl}/api/traces?service=${drill.fault.service}&tags=${tags}&start=${since * 1000}&end=${Date.now() * 1000}&limit=5`;
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
     if (!res.ok) return;
     const body = (await res.json()) as { data?: { traceID: string }[] };
-    for (const trace of body.data ?? []) record.traceIds.push({ traceId: trace.traceID, status: 'fault.injected', durationMs: 0, source: 'jaeger' });
+    for (const trace of body.data ?? [])
+      record.traceIds.push({
+        traceId: trace.traceID,
+        status: 'fault.injected',
+        durationMs: 0,
+        source: 'jaeger',
+      });
   } catch {
     // Jaeger is optional for the verdict.
   }

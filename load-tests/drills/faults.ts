@@ -39,6 +39,7 @@ export class FaultClient {
     });
     await res.body?.cancel();
     // 404: the fault already expired, which is what clearing wants anyway.
-    if (!res.ok && res.status !== 404) throw new Error(`DELETE ${this.#baseUrl}: HTTP ${res.status}`);
+    if (!res.ok && res.status !== 404)
+      throw new Error(`DELETE ${this.#baseUrl}: HTTP ${res.status}`);
   }
 }

@@ -16,10 +16,16 @@ export interface LoadRun {
 }
 
 export function k6Binary(): string {
-  return execFileSync('bash', [path.join(REPO, 'load-tests/bin/install-k6.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return execFileSync('bash', [path.join(REPO, 'load-tests/bin/install-k6.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }
 
-export function startLoad(config: DrillConfig, options: { testid: string; mix: string; outDir: string }): LoadRun {
+export function startLoad(
+  config: DrillConfig,
+  options: { testid: string; mix: string; outDir: string },
+): LoadRun {
   fs.mkdirSync(options.outDir, { recursive: true });
   const log = fs.openSync(path.join(options.outDir, 'k6.log'), 'a');
   const child: ChildProcess = spawn(
@@ -28,9 +34,12 @@ export function startLoad(config: DrillConfig, options: { testid: string; mix: s
       'run',
       '--no-thresholds',
       '--quiet',
-      '--tag', `testid=${options.testid}`,
-      '-o', 'experimental-prometheus-rw',
-      '--summary-export', path.join(options.outDir, 'summary.json'),
+      '--tag',
+      `testid=${options.testid}`,
+      '-o',
+      'experimental-prometheus-rw',
+      '--summary-export',
+      path.join(options.outDir, 'summary.json'),
       path.join(REPO, 'load-tests/scenarios/load.ts'),
     ],
     {
@@ -50,7 +59,9 @@ export function startLoad(config: DrillConfig, options: { testid: string; mix: s
       },
     },
   );
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   return {
     testid: options.testid,
     async stop() {

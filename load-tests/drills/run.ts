@@ -32,7 +32,9 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'list') {
     for (const d of DRILLS) {
-      console.log(`${d.name.padEnd(22)} ${describe(d.expected).padEnd(72)} detect <= ${d.detectBudgetSeconds}s  ${d.description}`);
+      console.log(
+        `${d.name.padEnd(22)} ${describe(d.expected).padEnd(72)} detect <= ${d.detectBudgetSeconds}s  ${d.description}`,
+      );
     }
     return 0;
   }
@@ -51,13 +53,17 @@ async function main(argv: string[]): Promise<number> {
     return ok ? 0 : 1;
   }
 
-  const drills: Drill[] = command === 'all' ? DRILLS : [findDrill(command)].filter((d): d is Drill => d !== undefined);
+  const drills: Drill[] =
+    command === 'all' ? DRILLS : [findDrill(command)].filter((d): d is Drill => d !== undefined);
   if (drills.length === 0) {
     console.error(`unknown drill "${command}"\n${USAGE}`);
     return 2;
   }
 
-  const runStamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const runStamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   let services: Services;
   try {
     services = await acquireServices(config, `${config.reportsDir}/run-${runStamp}`);
@@ -67,17 +73,24 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const results: DrillResult[] = [];
-  const interrupted = new Promise<'interrupted'>((resolve) => process.once('SIGINT', () => resolve('interrupted')));
+  const interrupted = new Promise<'interrupted'>((resolve) =>
+    process.once('SIGINT', () => resolve('interrupted')),
+  );
   try {
     for (const drill of drills) {
       console.log(`drill ${drill.name}: expects ${describe(drill.expected)}`);
-      const outcome = await Promise.race([runDrill(drill, { config, services, runStamp }), interrupted]);
+      const outcome = await Promise.race([
+        runDrill(drill, { config, services, runStamp }),
+        interrupted,
+      ]);
       if (outcome === 'interrupted') {
         console.error('drill: interrupted; faults expire by their TTL');
         break;
       }
       const dir = writeDrillReport(config, outcome, runStamp);
-      console.log(`drill ${drill.name}: ${outcome.passed ? 'PASSED' : `FAILED (${outcome.failures.join('; ')})`}; report ${dir}/report.md`);
+      console.log(
+        `drill ${drill.name}: ${outcome.passed ? 'PASSED' : `FAILED (${outcome.failures.join('; ')})`}; report ${dir}/report.md`,
+      );
       results.push(outcome);
     }
   } finally {

@@ -2,6 +2,7 @@
 // (tools/services/launcher.ts) with fault injection on, so service-down can stop and restart
 // a process. Fallback (DRILL_SERVICES=running): services someone already started with
 // FAULT_INJECTION=enabled and the same ADMIN_TOKEN; service-down is then skipped.
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { SERVICES, SERVICE_PORTS } from './config.ts';
 import type { DrillConfig, ServiceName } from './config.ts';
@@ -24,7 +25,30 @@ interface Launched {
 }
 
 interface Launcher {
-  startServices(options: { env?: Record<string, string>; dataDir: string; logDir: string }): Promise<Launched>;
+  startServices(options: {
+    env?: Record<string, string>;
+    dataDir: string;
+    logDir: string;
+    postgresUrl?: string;
+  }): Promise<Launched>;
+}
+
+const POSTGRES = path.resolve(import.meta.dirname, '../../tools/postgres/postgres.sh');
+
+/**
+ * Drills run the production topology: the services on a PostgreSQL server, started (and
+ * emptied) here. The embedded PGlite grows each storage service by hundreds of MB under
+ * load, which would trip HighMemoryUsage on its own. DRILL_STORAGE=embedded uses PGlite.
+ */
+function postgresForDrills(): string | undefined {
+  if (process.env.DRILL_STORAGE === 'embedded') return undefined;
+  for (const command of ['start', 'reset']) {
+    const result = spawnSync('bash', [POSTGRES, command], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`postgres.sh ${command} failed: ${result.stderr}`);
+  }
+  return spawnSync('bash', [POSTGRES, 'url'], { encoding: 'utf8' })
+    .stdout.trim()
+    .replace(/\/postgres$/, '');
 }
 
 const LAUNCHER = path.resolve(import.meta.dirname, '../../tools/services/launcher.ts');
@@ -40,13 +64,18 @@ const URL_VARIABLES: Record<ServiceName, string> = {
 
 function runningUrls(): Record<ServiceName, string> {
   return Object.fromEntries(
-    SERVICES.map((s) => [s, process.env[URL_VARIABLES[s]] ?? `http://127.0.0.1:${SERVICE_PORTS[s]}`]),
+    SERVICES.map((s) => [
+      s,
+      process.env[URL_VARIABLES[s]] ?? `http://127.0.0.1:${SERVICE_PORTS[s]}`,
+    ]),
   ) as Record<ServiceName, string>;
 }
 
 /** Services answering /health/ready on the default ports right now. */
 export async function readyServices(urls = runningUrls()): Promise<ServiceName[]> {
-  const ready = await Promise.all(SERVICES.map(async (s) => ((await isUp(`${urls[s]}/health/ready`)) ? s : undefined)));
+  const ready = await Promise.all(
+    SERVICES.map(async (s) => ((await isUp(`${urls[s]}/health/ready`)) ? s : undefined)),
+  );
   return ready.filter((s): s is ServiceName => s !== undefined);
 }
 
@@ -56,24 +85,41 @@ export async function acquireServices(config: DrillConfig, runDir: string): Prom
 
   if (mode === 'running' || (mode === 'auto' && alreadyUp.length === SERVICES.length)) {
     if (alreadyUp.length !== SERVICES.length) {
-      throw new Error(`DRILL_SERVICES=running but only ${alreadyUp.join(', ') || 'none'} answer /health/ready`);
+      throw new Error(
+        `DRILL_SERVICES=running but only ${alreadyUp.join(', ') || 'none'} answer /health/ready`,
+      );
     }
     const unsupported = async (): Promise<void> => {
-      throw new Error('services were not started by the drill runner, so it cannot stop or start them (unset DRILL_SERVICES and stop them first)');
+      throw new Error(
+        'services were not started by the drill runner, so it cannot stop or start them (unset DRILL_SERVICES and stop them first)',
+      );
     };
-    return { urls: runningUrls(), canRestart: false, stop: unsupported, start: unsupported, stopAll: async () => {} };
+    return {
+      urls: runningUrls(),
+      canRestart: false,
+      stop: unsupported,
+      start: unsupported,
+      stopAll: async () => {},
+    };
   }
 
   if (alreadyUp.length > 0) {
-    throw new Error(`${alreadyUp.join(', ')} already listen on their ports: stop them, or set DRILL_SERVICES=running to drill them as they are`);
+    throw new Error(
+      `${alreadyUp.join(', ')} already listen on their ports: stop them, or set DRILL_SERVICES=running to drill them as they are`,
+    );
   }
 
   const { startServices } = (await import(LAUNCHER)) as Launcher;
   const launched = await startServices({
     // The launcher runs services with NODE_ENV=production, where JWT_SECRET is required.
-    env: { FAULT_INJECTION: 'enabled', ADMIN_TOKEN: config.adminToken, JWT_SECRET: process.env.JWT_SECRET ?? 'drill-only-jwt-secret' },
+    env: {
+      FAULT_INJECTION: 'enabled',
+      ADMIN_TOKEN: config.adminToken,
+      JWT_SECRET: process.env.JWT_SECRET ?? 'drill-only-jwt-secret',
+    },
     dataDir: path.join(runDir, 'data'),
     logDir: path.join(runDir, 'logs'),
+    postgresUrl: postgresForDrills(),
   });
   return {
     urls: launched.urls,

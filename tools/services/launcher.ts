@@ -22,6 +22,13 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   'agent-service': 8084,
 };
 
+/** The database each service with storage owns on a shared PostgreSQL server. */
+export const DATABASES: Partial<Record<ServiceName, string>> = {
+  'user-service': 'users',
+  'product-service': 'products',
+  'order-service': 'orders',
+};
+
 export interface LaunchOptions {
   /** Variables for every service, on top of this process's environment. */
   env?: Record<string, string>;
@@ -32,6 +39,11 @@ export interface LaunchOptions {
   /** Each service's stdout and stderr go to `<logDir>/<service>.log`. */
   logDir: string;
   ports?: Partial<Record<ServiceName, number>>;
+  /**
+   * A PostgreSQL server (`postgres://user@host:port`, e.g. tools/postgres/postgres.sh): each
+   * service with storage uses its own database there. Unset: the embedded PGlite in `dataDir`.
+   */
+  postgresUrl?: string;
   services?: readonly ServiceName[];
   readyTimeoutMs?: number;
 }
@@ -73,6 +85,9 @@ export async function startServices(options: LaunchOptions): Promise<RunningServ
     ...options.env,
     PORT: String(ports[name]),
     DATA_DIR: join(options.dataDir, name),
+    ...(options.postgresUrl && DATABASES[name]
+      ? { DATABASE_URL: `${options.postgresUrl.replace(/\/$/, '')}/${DATABASES[name]}` }
+      : {}),
     ...options.serviceEnv?.[name],
   });
 

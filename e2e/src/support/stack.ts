@@ -27,15 +27,6 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-/**
- * With E2E_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:55432) each service
- * uses its own database on that server; without it, the embedded PGlite.
- */
-function databaseUrl(database: string): Record<string, string> {
-  const server = process.env.E2E_POSTGRES_URL;
-  return server ? { DATABASE_URL: `${server.replace(/\/$/, '')}/${database}` } : {};
-}
-
 export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
   const receiver = await startOtlpReceiver();
   const workDir = mkdtempSync(join(tmpdir(), 'obs-e2e-'));
@@ -52,12 +43,10 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
       LOG_LEVEL: 'info',
       ...env,
     },
-    serviceEnv: {
-      // One service exports OTLP as JSON, the rest as protobuf: both encodings are proven.
-      'product-service': { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', ...databaseUrl('products') },
-      'user-service': databaseUrl('users'),
-      'order-service': databaseUrl('orders'),
-    },
+    // With E2E_POSTGRES_URL the services use a real PostgreSQL server; without, PGlite.
+    postgresUrl: process.env.E2E_POSTGRES_URL,
+    // One service exports OTLP as JSON, the rest as protobuf: both encodings are proven.
+    serviceEnv: { 'product-service': { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } },
   });
   const logText = (name: ServiceName) => readFileSync(services.logFile(name), 'utf8');
   return {
