@@ -15,7 +15,17 @@ module.exports = {
         module: { type: 'commonjs' },
       },
     ],
+    // PGlite's CommonJS build loads node:fs and others with import(), which Jest's
+    // VM refuses without --experimental-vm-modules; SWC turns those into require().
+    '/@electric-sql/pglite/dist/.+\\.cjs$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023' },
+        module: { type: 'commonjs', ignoreDynamic: false },
+      },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@obs/telemetry/sdk$': '<rootDir>/../../libs/telemetry/src/sdk/index.ts',

@@ -43,13 +43,6 @@ const CONFIGURATIONS: Record<ConfigurationName, Record<string, string>> = {
   full: { LOG_LEVEL: 'info', OTEL_TRACES_SAMPLER: 'parentbased_always_on' },
 };
 
-/** Services that own a database, and its name on the local PostgreSQL server. */
-const DATABASES: Partial<Record<ServiceName, string>> = {
-  'user-service': 'users',
-  'product-service': 'products',
-  'order-service': 'orders',
-};
-
 const settings = readSettings(process.env);
 
 function readSettings(env: NodeJS.ProcessEnv) {
@@ -85,7 +78,19 @@ function readSettings(env: NodeJS.ProcessEnv) {
     portBase: count('BENCH_PORT_BASE', 28080),
     build: env.BENCH_SKIP_BUILD !== '1',
     cpuProfileDir: env.BENCH_CPU_PROF?.trim() || undefined,
+    extraEnv: keyValues('BENCH_ENV', env.BENCH_ENV),
   };
+}
+
+/** `A=1 B=2`: variables added to every configuration, to try a change without editing code. */
+function keyValues(name: string, raw: string | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const pair of raw?.trim().split(/\s+/).filter(Boolean) ?? []) {
+    const at = pair.indexOf('=');
+    if (at <= 0) fail(`${name}: expected NAME=value pairs separated by spaces, got "${pair}"`);
+    result[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return result;
 }
 
 function fail(message: string): never {
@@ -176,7 +181,8 @@ interface Context {
   sink: OtlpSink;
   k6: string;
   workDir: string;
-  databaseUrls: Partial<Record<ServiceName, string>>;
+  /** The local PostgreSQL server; each service with storage uses its own database there. */
+  postgresUrl: string;
   user: { email: string; password: string };
 }
 
@@ -188,7 +194,6 @@ async function start(
   const serviceEnv: Partial<Record<ServiceName, Record<string, string>>> = {};
   for (const name of SERVICES) {
     const env: Record<string, string> = {};
-    if (context.databaseUrls[name]) env.DATABASE_URL = context.databaseUrls[name];
     if (settings.cpuProfileDir) {
       const dir = join(settings.cpuProfileDir, configuration, name);
       mkdirSync(dir, { recursive: true });
@@ -202,8 +207,10 @@ async function start(
       JWT_SECRET: 'bench-only-jwt-secret-0123456789',
       OTEL_EXPORTER_OTLP_ENDPOINT: context.sink.endpoint,
       ...CONFIGURATIONS[configuration],
+      ...settings.extraEnv,
     },
     serviceEnv,
+    postgresUrl: context.postgresUrl,
     ports: PORTS,
     dataDir: join(context.workDir, 'data'),
     logDir: join(context.workDir, 'logs', label),
@@ -366,9 +373,8 @@ async function main(): Promise<number> {
     sink,
     k6: k6Path,
     workDir,
-    databaseUrls: Object.fromEntries(
-      Object.entries(DATABASES).map(([service, database]) => [service, postgres('url', database)]),
-    ),
+    // `postgres.sh url` names a database; the launcher wants the server.
+    postgresUrl: postgres('url').replace(/\/[^/]*$/, ''),
     user: { email: `bench-${Date.now()}@example.com`, password: 'bench-password-123' },
   };
 
@@ -424,6 +430,7 @@ async function main(): Promise<number> {
         durationSeconds: settings.durationSeconds,
         configurations: settings.configurations.join(','),
         paths: settings.paths.join(','),
+        ...(Object.keys(settings.extraEnv).length > 0 && { extraEnv: process.env.BENCH_ENV ?? '' }),
         database: 'postgresql (tools/postgres/postgres.sh)',
         loadGenerator: `k6 (${execFileSync(k6Path, ['version'], { encoding: 'utf8' }).split(' ')[1]})`,
       },

@@ -19,7 +19,9 @@ startTelemetry({
 // Jest loads modules through its own registry, so the SDK's require hooks never
 // see node:http and no server span would be made. Apply the same instrumentation
 // to it directly, through the entry point the SDK offers for that.
-const httpInstrumentation = new HttpInstrumentation({ ignoreIncomingRequestHook: isUntracedRequest });
+const httpInstrumentation = new HttpInstrumentation({
+  ignoreIncomingRequestHook: isUntracedRequest,
+});
 for (const definition of httpInstrumentation.getModuleDefinitions()) {
   if (definition.name === 'http') definition.patch?.(http);
 }

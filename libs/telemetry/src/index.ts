@@ -8,7 +8,7 @@ export {
   UPSTREAM_REQUEST_DURATION_SECONDS,
   UPSTREAM_REQUESTS_TOTAL,
 } from './metrics/metric-names';
-export { TRACE_ID_HEADER } from './tracing/trace-id-header.middleware';
+export { TRACE_ID_HEADER } from './tracing/server-span.middleware';
 export type { UpstreamLabel } from './metrics/upstream-metrics';
 // Business metrics and spans are declared with the same libraries the module wires up.
 export {

@@ -10,12 +10,13 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { OpenTelemetryModule } from 'nestjs-otel';
 import { collectDefaultMetrics, register, Registry, type RegistryContentType } from 'prom-client';
+import { bufferedStdout } from './logging/buffered-stdout';
 import { loggerParams } from './logging/logger-options';
 import { HttpMetricsMiddleware, httpMetricProviders } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { upstreamMetricProviders } from './metrics/upstream-metrics';
 import { shutdownTelemetry } from './sdk/start-telemetry';
-import { TraceIdHeaderMiddleware } from './tracing/trace-id-header.middleware';
+import { ServerSpanMiddleware } from './tracing/server-span.middleware';
 import { TELEMETRY_OPTIONS, type TelemetryModuleOptions } from './telemetry-options';
 
 /**
@@ -41,7 +42,7 @@ export class TelemetryModule implements NestModule, OnApplicationShutdown {
           defaultMetrics: { enabled: false },
           defaultLabels: { service: options.serviceName },
         }),
-        LoggerModule.forRoot(loggerParams(options)),
+        LoggerModule.forRoot(loggerParams(options, bufferedStdout())),
       ],
       providers: [optionsProvider, ...httpMetricProviders, ...upstreamMetricProviders],
       exports: [optionsProvider, ...upstreamMetricProviders],
@@ -49,7 +50,7 @@ export class TelemetryModule implements NestModule, OnApplicationShutdown {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware, TraceIdHeaderMiddleware).forRoutes('{*path}');
+    consumer.apply(HttpMetricsMiddleware, ServerSpanMiddleware).forRoutes('{*path}');
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,6 @@
 import {
-  ConflictException,
   HttpException,
+  HttpStatus,
   Injectable,
   NotFoundException,
   UnauthorizedException,
@@ -50,7 +50,10 @@ export class OrdersService {
       this.value.inc(order.totalCents / 100);
       return toOrderDto(order);
     } catch (error) {
-      this.created.inc({ status: error instanceof ConflictException ? 'rejected' : 'failed' });
+      // product-service's 409 arrives as the HttpException relaying its answer.
+      const stockShort =
+        error instanceof HttpException && error.getStatus() === HttpStatus.CONFLICT;
+      this.created.inc({ status: stockShort ? 'rejected' : 'failed' });
       throw error;
     }
   }

@@ -53,22 +53,26 @@ export function serviceConfigSchema(options: ServiceConfigOptions) {
       JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
       JWT_EXPIRES_IN_SECONDS: z.coerce.number().int().positive().default(3_600),
     })
-    .superRefine((env, context) => {
-      if (options.jwt && env.NODE_ENV === 'production' && !env.JWT_SECRET) {
-        context.addIssue({
-          code: 'custom',
-          path: ['JWT_SECRET'],
-          message: 'is required when NODE_ENV=production',
-        });
-      }
-      if (env.FAULT_INJECTION === 'enabled' && !env.ADMIN_TOKEN) {
-        context.addIssue({
-          code: 'custom',
-          path: ['ADMIN_TOKEN'],
-          message: 'is required when FAULT_INJECTION=enabled',
-        });
-      }
-    })
+    .superRefine(
+      (env, context) => {
+        if (options.jwt && env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+          context.addIssue({
+            code: 'custom',
+            path: ['JWT_SECRET'],
+            message: 'is required when NODE_ENV=production',
+          });
+        }
+        if (env.FAULT_INJECTION === 'enabled' && !env.ADMIN_TOKEN) {
+          context.addIssue({
+            code: 'custom',
+            path: ['ADMIN_TOKEN'],
+            message: 'is required when FAULT_INJECTION=enabled',
+          });
+        }
+      },
+      // Also when another variable is invalid: the one message names every problem.
+      { when: () => true },
+    )
     .transform((env) => ({
       ...env,
       serviceName: options.serviceName,

@@ -1,4 +1,4 @@
-import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { HttpException, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toErrorBody } from '../errors/http-error.filter';
@@ -33,8 +33,7 @@ export class FaultMiddleware implements NestMiddleware {
 
   private fail(request: Request, response: Response, kind: FaultKind, status: number): void {
     this.mark(request, kind);
-    const body = toErrorBody({ status });
-    response.status(status).json({ ...body, message: `fault injected: ${kind}` });
+    response.status(status).json(toErrorBody(new HttpException(`fault injected: ${kind}`, status)));
   }
 
   private mark(request: Request, kind: FaultKind): void {

@@ -1,4 +1,8 @@
-import { globalErrorHandler, loggingErrorHandler, setGlobalErrorHandler } from '@opentelemetry/core';
+import {
+  globalErrorHandler,
+  loggingErrorHandler,
+  setGlobalErrorHandler,
+} from '@opentelemetry/core';
 import { reportExportErrorsRarely } from './export-errors';
 
 const MINUTE = 60_000;

@@ -82,9 +82,9 @@ describe('samplerFromEnv', () => {
   });
 
   it('ignores OTEL_TRACES_SAMPLER_ARG for samplers that take no ratio', () => {
-    expect(describeSampler({ OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: 'x' })).toBe(
-      'AlwaysOnSampler',
-    );
+    expect(
+      describeSampler({ OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: 'x' }),
+    ).toBe('AlwaysOnSampler');
   });
 
   it('refuses an unknown sampler, naming OTEL_TRACES_SAMPLER and the value', () => {

@@ -1,0 +1,141 @@
+import { ConfigError, loadConfig, type ServiceConfigOptions } from './service-config';
+
+const USER_SERVICE: ServiceConfigOptions = {
+  serviceName: 'user-service',
+  defaultPort: 8081,
+  storage: true,
+  jwt: true,
+};
+const GATEWAY: ServiceConfigOptions = {
+  serviceName: 'api-gateway',
+  defaultPort: 8080,
+  jwt: true,
+  upstreams: true,
+};
+const PRODUCT_SERVICE: ServiceConfigOptions = {
+  serviceName: 'product-service',
+  defaultPort: 8082,
+  storage: true,
+};
+const ADMIN_TOKEN = 'a-long-enough-admin-token';
+
+/** The message of the ConfigError loadConfig throws for `env`. */
+function problems(options: ServiceConfigOptions, env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(options, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('gives every service working development defaults from an empty environment', () => {
+    const config = loadConfig(USER_SERVICE, {});
+
+    expect(config).toMatchObject({
+      serviceName: 'user-service',
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      PORT: 8081,
+      DATA_DIR: '.data/user-service',
+      FAULT_INJECTION: 'disabled',
+      USER_SERVICE_URL: 'http://localhost:8081',
+      PRODUCT_SERVICE_URL: 'http://localhost:8082',
+      ORDER_SERVICE_URL: 'http://localhost:8083',
+      AGENT_SERVICE_URL: 'http://localhost:8084',
+      UPSTREAM_TIMEOUT_MS: 3_000,
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+      JWT_EXPIRES_IN_SECONDS: 3_600,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.JWT_SECRET.length).toBeGreaterThanOrEqual(16);
+    expect(loadConfig(GATEWAY, {}).PORT).toBe(8080);
+    expect(loadConfig(PRODUCT_SERVICE, {})).toMatchObject({
+      PORT: 8082,
+      DATA_DIR: '.data/product-service',
+    });
+  });
+
+  it('reads PORT and the other numbers from their string values', () => {
+    const config = loadConfig(PRODUCT_SERVICE, {
+      PORT: '9100',
+      UPSTREAM_TIMEOUT_MS: '250',
+      SHUTDOWN_TIMEOUT_MS: '500',
+    });
+
+    expect(config.PORT).toBe(9100);
+    expect(config.UPSTREAM_TIMEOUT_MS).toBe(250);
+    expect(config.SHUTDOWN_TIMEOUT_MS).toBe(500);
+  });
+
+  it.each(['abc', '0', '70000', '80.5'])('refuses PORT=%s', (port) => {
+    expect(problems(PRODUCT_SERVICE, { PORT: port })).toMatch(/\bPORT\b/);
+  });
+
+  it('keeps the values it is given', () => {
+    const config = loadConfig(GATEWAY, {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-of-32-chars!',
+      LOG_LEVEL: 'warn',
+      USER_SERVICE_URL: 'http://users.internal:80',
+      DATABASE_URL: 'postgresql://app@db/app',
+    });
+
+    expect(config).toMatchObject({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-of-32-chars!',
+      LOG_LEVEL: 'warn',
+      USER_SERVICE_URL: 'http://users.internal:80',
+      DATABASE_URL: 'postgresql://app@db/app',
+    });
+  });
+
+  it('requires JWT_SECRET in production for the services that handle tokens, and only for them', () => {
+    expect(problems(USER_SERVICE, { NODE_ENV: 'production' })).toBe(
+      'invalid configuration for user-service: JWT_SECRET is required when NODE_ENV=production',
+    );
+    expect(problems(GATEWAY, { NODE_ENV: 'production' })).toContain('JWT_SECRET');
+    expect(() => loadConfig(PRODUCT_SERVICE, { NODE_ENV: 'production' })).not.toThrow();
+  });
+
+  it('refuses a JWT_SECRET too short to be safe', () => {
+    expect(problems(USER_SERVICE, { JWT_SECRET: 'short' })).toContain(
+      'JWT_SECRET must be at least 16 characters',
+    );
+  });
+
+  it('requires ADMIN_TOKEN when fault injection is enabled', () => {
+    expect(problems(PRODUCT_SERVICE, { FAULT_INJECTION: 'enabled' })).toContain(
+      'ADMIN_TOKEN is required when FAULT_INJECTION=enabled',
+    );
+    expect(
+      loadConfig(PRODUCT_SERVICE, { FAULT_INJECTION: 'enabled', ADMIN_TOKEN }).ADMIN_TOKEN,
+    ).toBe(ADMIN_TOKEN);
+  });
+
+  it('names every offending variable in one message', () => {
+    const message = problems(USER_SERVICE, {
+      NODE_ENV: 'production',
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      DATABASE_URL: 'mysql://db/app',
+      PRODUCT_SERVICE_URL: 'ftp://products',
+      FAULT_INJECTION: 'enabled',
+    });
+
+    expect(message).toMatch(/^invalid configuration for user-service: /);
+    for (const variable of [
+      'PORT',
+      'LOG_LEVEL',
+      'DATABASE_URL',
+      'PRODUCT_SERVICE_URL',
+      'JWT_SECRET',
+      'ADMIN_TOKEN',
+    ]) {
+      expect(message).toContain(variable);
+    }
+    expect(message).toContain('DATABASE_URL must be a postgres:// URL');
+  });
+});
