@@ -43,7 +43,8 @@ export default [
         'error',
         {
           enforceBuildableLibDependency: true,
-          allow: [],
+          // The end-to-end suite starts services through the workspace's launcher script.
+          allow: ['../../tools/services/launcher.ts'],
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
@@ -56,6 +57,25 @@ export default [
           ],
         },
       ],
+    },
+  },
+  {
+    // node:test's describe() and test() return promises the runner itself awaits.
+    files: ['e2e/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'test', 'before', 'after'],
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
   {

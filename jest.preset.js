@@ -29,6 +29,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@obs/telemetry/sdk$': '<rootDir>/../../libs/telemetry/src/sdk/index.ts',
+    '^@obs/telemetry/testing$': '<rootDir>/../../libs/telemetry/src/testing/in-memory-telemetry.ts',
     '^@obs/(.*)$': '<rootDir>/../../libs/$1/src/index.ts',
   },
   testMatch: ['**/*.spec.ts'],

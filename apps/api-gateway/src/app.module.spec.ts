@@ -19,10 +19,10 @@ interface Seen {
   body: string;
 }
 
+type Reply = [status: number, body: unknown];
+
 /** A stub service: answers from `routes`, and records the last request it got. */
-async function stub(
-  routes: Record<string, (seen: Seen) => [number, unknown] | Promise<[number, unknown]>>,
-) {
+async function stub(routes: Record<string, (seen: Seen) => Reply | Promise<Reply>>) {
   const last: { request?: Seen } = {};
   const server: Server = createServer((request, response) => {
     let body = '';
@@ -31,9 +31,8 @@ async function stub(
       const seen = { method: request.method, url: request.url, headers: request.headers, body };
       last.request = seen;
       const route = routes[`${request.method} ${request.url}`];
-      void Promise.resolve(
-        route ? route(seen) : [404, { statusCode: 404, error: 'Not Found', message: 'no route' }],
-      ).then(([status, payload]) => {
+      const notFound: Reply = [404, { statusCode: 404, error: 'Not Found', message: 'no route' }];
+      void Promise.resolve(route ? route(seen) : notFound).then(([status, payload]) => {
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(JSON.stringify(payload));
       });
@@ -53,19 +52,20 @@ describe('api-gateway', () => {
 
   beforeAll(async () => {
     users = await stub({
-      'GET /users/me': () => [200, { id: USER_ID, email: 'ada@example.com', name: 'Ada' }],
+      'GET /users/me': (): Reply => [200, { id: USER_ID, email: 'ada@example.com', name: 'Ada' }],
       'POST /users/register': () => [
         409,
         { statusCode: 409, error: 'Conflict', message: 'email is already registered' },
       ],
     });
     products = await stub({
-      'GET /products/1': () => [200, { id: 1, name: 'Ultrabook Lite' }],
+      'GET /products/1': (): Reply => [200, { id: 1, name: 'Ultrabook Lite' }],
       'GET /products/2': () => [
         500,
         { statusCode: 500, error: 'Internal Server Error', message: 'boom' },
       ],
-      'GET /products/3': () => new Promise((answer) => setTimeout(() => answer([200, {}]), 1_500)),
+      'GET /products/3': () =>
+        new Promise<Reply>((answer) => setTimeout(() => answer([200, {}]), 1_500)),
     });
     const config = loadConfig(SERVICE, {
       JWT_SECRET: SECRET,

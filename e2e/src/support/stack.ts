@@ -66,6 +66,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field in the tests
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -73,6 +74,7 @@ export interface ApiResponse<T = any> {
 }
 
 /** A JSON call through the gateway (or any base URL). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
 export async function call<T = any>(
   baseUrl: string,
   method: string,

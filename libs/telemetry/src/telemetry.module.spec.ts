@@ -1,9 +1,10 @@
 // First, as a service's preload: the SDK starts before Nest and node:http load.
-import { exporter, spanProcessor } from './in-memory-tracing.spec-helper';
+import { startInMemoryTelemetry } from './testing/in-memory-telemetry';
+
+const { exporter, flush } = startInMemoryTelemetry('test-service');
 import { Controller, Get, type INestApplication, Module, Param } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SpanKind } from '@opentelemetry/api';
-import { request } from 'node:http';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { TelemetryModule } from './telemetry.module';
 
@@ -68,20 +69,11 @@ describe('TelemetryModule in a running app', () => {
 
   beforeEach(() => exporter.reset());
 
-  /** A GET carrying the caller's traceparent, sent untraced so it carries no other. */
-  function getWithTraceparent(path: string, traceparent: string) {
-    return new Promise<{ status?: number; traceId?: string }>((resolve, reject) => {
-      request(`${baseUrl}${path}`, { headers: { traceparent } }, (response) => {
-        response.resume().on('end', () =>
-          resolve({
-            status: response.statusCode,
-            traceId: response.headers['x-trace-id'] as string | undefined,
-          }),
-        );
-      })
-        .on('error', reject)
-        .end();
-    });
+  /** A GET carrying the caller's traceparent; fetch is not instrumented, so it carries no other. */
+  async function getWithTraceparent(path: string, traceparent: string) {
+    const response = await fetch(`${baseUrl}${path}`, { headers: { traceparent } });
+    await response.arrayBuffer();
+    return { status: response.status, traceId: response.headers.get('x-trace-id') ?? undefined };
   }
 
   async function scrape(accept?: string): Promise<Sample[]> {
@@ -282,7 +274,7 @@ describe('TelemetryModule in a running app', () => {
 async function spansOf(traceId: string): Promise<ReadableSpan[]> {
   let spans: ReadableSpan[] = [];
   await waitFor(async () => {
-    await spanProcessor.forceFlush();
+    await flush();
     spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
     return spans.some((span) => span.kind === SpanKind.SERVER);
   });

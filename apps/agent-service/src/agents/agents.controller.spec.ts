@@ -2,13 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AgentResultDto, AgentTypeDto, OrderDto, ProductDto } from '@obs/api-contracts';
 import { configureService, FaultRegistry, loadConfig } from '@obs/service-kit';
-import { startTelemetry } from '@obs/telemetry/sdk';
+import { startInMemoryTelemetry } from '@obs/telemetry/testing';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import {
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { register } from 'prom-client';
@@ -46,14 +42,7 @@ const CATALOGUE: ProductDto[] = [
   product(6, 'Speaker Lite', 'audio', 59),
 ];
 
-const exporter = new InMemorySpanExporter();
-const spanProcessor = new SimpleSpanProcessor({ exporter });
-startTelemetry({
-  serviceName: SERVICE.serviceName,
-  serviceVersion: 'test',
-  spanProcessors: [spanProcessor],
-  env: { NODE_ENV: 'test' },
-});
+const { exporter, flush } = startInMemoryTelemetry(SERVICE.serviceName);
 
 describe('agent-service', () => {
   let users: Stub;
@@ -506,7 +495,7 @@ async function startStub(handler: Stub['handler']): Promise<Stub> {
 }
 
 async function finishedSpans(traceId: string): Promise<ReadableSpan[]> {
-  await spanProcessor.forceFlush();
+  await flush();
   return exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
 }
 

@@ -21,10 +21,7 @@ const UNLOGGED_PATH = /^\/(metrics|health\/)/;
  * nestjs-pino settings: one JSON line per event, one per request, secrets
  * redacted, written to `output` (default: pino's own stdout stream).
  */
-export function loggerParams(
-  options: TelemetryModuleOptions,
-  output?: DestinationStream,
-): Params {
+export function loggerParams(options: TelemetryModuleOptions, output?: DestinationStream): Params {
   const pinoHttp: Options = {
     level: options.logLevel ?? 'info',
     base: { service: options.serviceName },
@@ -37,11 +34,7 @@ export function loggerParams(
     quietResLogger: true,
     customAttributeKeys: { responseTime: 'duration_ms', reqId: 'request_id' },
     customLogLevel: (_request, response, error) =>
-      error || response.statusCode >= 500
-        ? 'error'
-        : response.statusCode >= 400
-          ? 'warn'
-          : 'info',
+      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
     customSuccessObject: (request, response, fields: Record<string, unknown>) =>

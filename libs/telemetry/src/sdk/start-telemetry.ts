@@ -63,7 +63,8 @@ export function startTelemetry(options: StartTelemetryOptions): RunningTelemetry
 
   let stopping: Promise<void> | undefined;
   const running: RunningTelemetry = {
-    shutdown: () => (stopping ??= Promise.race([sdk.shutdown().catch(() => undefined), flushDeadline()])),
+    shutdown: () =>
+      (stopping ??= Promise.race([sdk.shutdown().catch(() => undefined), flushDeadline()])),
   };
   return (global[RUNNING] = running);
 }
