@@ -48,7 +48,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
         message: message ?? reason(status),
       };
     }
-    return { statusCode: status, error: reason(status), message: String(payload) };
+    const message = typeof payload === 'string' ? payload : reason(status);
+    return { statusCode: status, error: reason(status), message };
   }
   const status = clientErrorStatus(exception);
   if (status)
