@@ -14,15 +14,19 @@ export function isUntracedRequest(request: IncomingMessage): boolean {
 /**
  * The instrumentations every service needs, and only those: loading the
  * whole auto-instrumentation bundle costs start-up time and memory for
- * libraries these services never use. http gives the server spans and the
- * client spans of calls to other services (UpstreamClient uses node:http),
- * with W3C propagation both ways. No Express or Nest instrumentation: their
- * spans around every middleware and handler cost more CPU than all the rest
- * (bench/README.md); TelemetryModule names the server span after the route.
+ * libraries these services never use. http gives the server spans and
+ * extracts the caller's trace context; the client spans of calls to other
+ * services are made by service-kit's UpstreamClient, which injects it. No
+ * Express or Nest instrumentation: their spans around every middleware and
+ * handler cost more CPU than all the rest (bench/README.md); TelemetryModule
+ * names the server span after the route.
  */
 export function serviceInstrumentations(options: { sendLogs: boolean }): Instrumentation[] {
   return [
-    new HttpInstrumentation({ ignoreIncomingRequestHook: isUntracedRequest }),
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: isUntracedRequest,
+      disableOutgoingRequestInstrumentation: true,
+    }),
     new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     new PinoInstrumentation({ disableLogSending: !options.sendLogs }),
   ];
