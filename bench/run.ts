@@ -43,6 +43,15 @@ const CONFIGURATIONS: Record<ConfigurationName, Record<string, string>> = {
   full: { LOG_LEVEL: 'info', OTEL_TRACES_SAMPLER: 'parentbased_always_on' },
 };
 
+/**
+ * The V8 heap the services get in production. deploy/k8s gives each one 768 MiB,
+ * and Node sizes its heap from that limit: 432 MB in all, of which 32 MB is the
+ * young generation. On a host without a limit V8 sizes it from the host's memory
+ * instead (4 GB and 128 MB of young generation on a 24 GB machine), which says
+ * nothing about the services' footprint; so the benchmark passes the same size.
+ */
+const CONTAINER_HEAP_MB = 432;
+
 const settings = readSettings(process.env);
 
 function readSettings(env: NodeJS.ProcessEnv) {
@@ -51,6 +60,13 @@ function readSettings(env: NodeJS.ProcessEnv) {
     if (!raw) return fallback;
     const value = Number(raw);
     if (!Number.isFinite(value) || value <= 0) fail(`${name}: expected seconds, like 15 or 15s, got "${env[name]}"`);
+    return value;
+  };
+  const whole = (name: string, fallback: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) fail(`${name}: expected a whole number, got "${raw}"`);
     return value;
   };
   const count = (name: string, fallback: number) => {
@@ -76,6 +92,7 @@ function readSettings(env: NodeJS.ProcessEnv) {
     configurations: subset('BENCH_CONFIGS', CONFIGURATION_NAMES),
     paths: subset('BENCH_PATHS', PATH_NAMES),
     portBase: count('BENCH_PORT_BASE', 28080),
+    maxHeapMb: whole('BENCH_MAX_HEAP_MB', CONTAINER_HEAP_MB),
     build: env.BENCH_SKIP_BUILD !== '1',
     cpuProfileDir: env.BENCH_CPU_PROF?.trim() || undefined,
     extraEnv: keyValues('BENCH_ENV', env.BENCH_ENV),
@@ -193,13 +210,15 @@ async function start(
 ): Promise<{ services: RunningServices; readySeconds: number }> {
   const serviceEnv: Partial<Record<ServiceName, Record<string, string>>> = {};
   for (const name of SERVICES) {
-    const env: Record<string, string> = {};
+    // Per-service variables win over `env`, so NODE_OPTIONS from BENCH_ENV is kept here.
+    const nodeOptions = settings.extraEnv.NODE_OPTIONS ? [settings.extraEnv.NODE_OPTIONS] : [];
+    if (settings.maxHeapMb > 0) nodeOptions.push(`--max-heap-size=${settings.maxHeapMb}`);
     if (settings.cpuProfileDir) {
       const dir = join(settings.cpuProfileDir, configuration, name);
       mkdirSync(dir, { recursive: true });
-      env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${dir}`;
+      nodeOptions.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
     }
-    serviceEnv[name] = env;
+    serviceEnv[name] = nodeOptions.length > 0 ? { NODE_OPTIONS: nodeOptions.join(' ') } : {};
   }
   const startedAt = performance.now();
   const services = await startServices({
@@ -432,6 +451,7 @@ async function main(): Promise<number> {
         paths: settings.paths.join(','),
         ...(Object.keys(settings.extraEnv).length > 0 && { extraEnv: process.env.BENCH_ENV ?? '' }),
         database: 'postgresql (tools/postgres/postgres.sh)',
+        maxHeapMb: settings.maxHeapMb || 'V8 default for this host',
         loadGenerator: `k6 (${execFileSync(k6Path, ['version'], { encoding: 'utf8' }).split(' ')[1]})`,
       },
       measurements,

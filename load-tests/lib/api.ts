@@ -27,7 +27,9 @@ function bearer(token: string): Record<string, string> {
   return { ...JSON_HEADERS, Authorization: `Bearer ${token}` };
 }
 
-export function listProducts(query: { limit?: number; offset?: number; q?: string } = {}): Response {
+export function listProducts(
+  query: { limit?: number; offset?: number; q?: string } = {},
+): Response {
   const params = Object.entries(query)
     .filter(([, value]) => value !== undefined && value !== '')
     .map(([key, value]) => `${key}=${encodeURIComponent(String(value))}`)
@@ -56,7 +58,10 @@ export function login(email: string, password: string): Response {
 }
 
 export function me(token: string): Response {
-  return http.get(`${BASE_URL}/api/users/me`, { headers: bearer(token), tags: { name: 'GET /api/users/me' } });
+  return http.get(`${BASE_URL}/api/users/me`, {
+    headers: bearer(token),
+    tags: { name: 'GET /api/users/me' },
+  });
 }
 
 export function placeOrder(token: string, items: OrderLine[], idempotencyKey: string): Response {
@@ -69,11 +74,17 @@ export function placeOrder(token: string, items: OrderLine[], idempotencyKey: st
 }
 
 export function listOrders(token: string): Response {
-  return http.get(`${BASE_URL}/api/orders`, { headers: bearer(token), tags: { name: 'GET /api/orders' } });
+  return http.get(`${BASE_URL}/api/orders`, {
+    headers: bearer(token),
+    tags: { name: 'GET /api/orders' },
+  });
 }
 
 export function getOrder(token: string, id: string): Response {
-  return http.get(`${BASE_URL}/api/orders/${id}`, { headers: bearer(token), tags: { name: 'GET /api/orders/:id' } });
+  return http.get(`${BASE_URL}/api/orders/${id}`, {
+    headers: bearer(token),
+    tags: { name: 'GET /api/orders/:id' },
+  });
 }
 
 export function cancelOrder(token: string, id: string): Response {

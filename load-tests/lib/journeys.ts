@@ -88,7 +88,8 @@ export function registerAndLogin(): Session | undefined {
 
     const loggedIn = api.login(email, PASSWORD);
     const token = api.jsonBody<{ accessToken: string }>(loggedIn)?.accessToken;
-    if (!check(loggedIn, { 'login: status 200 with token': (r) => r.status === 200 && !!token })) return undefined;
+    if (!check(loggedIn, { 'login: status 200 with token': (r) => r.status === 200 && !!token }))
+      return undefined;
 
     const profile = api.me(token!);
     check(profile, {
@@ -134,19 +135,25 @@ export function placeAndCancelOrder(): void {
     forgetSessionOn401(placed.status);
     if (placed.status === 409) return; // short stock: a valid outcome under load
     const order = api.jsonBody<{ id: string; status: string }>(placed);
-    if (!check(placed, {
-      'order: status 201': (r) => r.status === 201,
-      'order: confirmed': () => order?.status === 'confirmed',
-    })) return;
+    if (
+      !check(placed, {
+        'order: status 201': (r) => r.status === 201,
+        'order: confirmed': () => order?.status === 'confirmed',
+      })
+    )
+      return;
 
     // A client retry after a lost response: same key, same order, no second reservation.
     const retried = api.placeOrder(user.token, items, key);
     check(retried, {
-      'order retry: same order': (r) => r.status < 300 && api.jsonBody<{ id: string }>(r)?.id === order!.id,
+      'order retry: same order': (r) =>
+        r.status < 300 && api.jsonBody<{ id: string }>(r)?.id === order!.id,
     });
     think();
 
-    check(api.getOrder(user.token, order!.id), { 'order: readable by owner': (r) => r.status === 200 });
+    check(api.getOrder(user.token, order!.id), {
+      'order: readable by owner': (r) => r.status === 200,
+    });
     check(api.listOrders(user.token), { 'orders: status 200': (r) => r.status === 200 });
     think();
 
@@ -180,7 +187,10 @@ export function runEachAgent(): void {
   const listed = api.listAgents();
   check(listed, {
     'agents: lists the three types': (r) =>
-      r.status === 200 && AGENTS.every((a) => (api.jsonBody<{ type: string }[]>(r) ?? []).some((t) => t.type === a.type)),
+      r.status === 200 &&
+      AGENTS.every((a) =>
+        (api.jsonBody<{ type: string }[]>(r) ?? []).some((t) => t.type === a.type),
+      ),
   });
   for (const agent of AGENTS) runAgent(agent);
 }
@@ -195,7 +205,9 @@ const JOURNEYS: Record<string, () => void> = {
 };
 
 /** Journey weights of the realistic mix; override with MIX="browse=60,order=20,agent=15,signup=5". */
-export function mixWeights(spec = envString('MIX', 'browse=60,order=20,agent=15,signup=5')): [string, number][] {
+export function mixWeights(
+  spec = envString('MIX', 'browse=60,order=20,agent=15,signup=5'),
+): [string, number][] {
   const weights = spec.split(',').map((part): [string, number] => {
     const [name, weight] = part.split('=').map((s) => s.trim());
     if (!(name in JOURNEYS) || !(Number(weight) >= 0)) {

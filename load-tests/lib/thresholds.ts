@@ -11,7 +11,10 @@ export interface SloThresholdOptions {
 
 export const SLO = { p95Ms: 500, failedRate: 0.01, checksRate: 0.99 } as const;
 
-export function sloThresholds({ abortOnFail, delayAbortEval = '30s' }: SloThresholdOptions): Record<string, Threshold[]> {
+export function sloThresholds({
+  abortOnFail,
+  delayAbortEval = '30s',
+}: SloThresholdOptions): Record<string, Threshold[]> {
   const rule = (threshold: string): Threshold =>
     abortOnFail ? { threshold, abortOnFail: true, delayAbortEval } : threshold;
   return {

@@ -32,7 +32,9 @@ export const options: Options = {
   },
   thresholds: {
     ...sloThresholds({ abortOnFail: false }),
-    'http_req_failed{scenario:stress}': [{ threshold: 'rate<0.1', abortOnFail: true, delayAbortEval: '1m' }],
+    'http_req_failed{scenario:stress}': [
+      { threshold: 'rate<0.1', abortOnFail: true, delayAbortEval: '1m' },
+    ],
   },
   summaryTrendStats: SUMMARY_TREND_STATS,
   tags: runTags('stress'),

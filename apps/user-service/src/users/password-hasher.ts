@@ -29,7 +29,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const cost = { N: Number(n), r: Number(r), p: Number(p), maxmem: COST.maxmem };
   // A stored hash with impossible cost parameters matches no password; it is not a server error.
   const actual = await derive(password, Buffer.from(salt, 'base64'), cost).catch(() => undefined);
-  return actual !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected);
+  return (
+    actual !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected)
+  );
 }
 
 /** A hash of nothing, checked when the email is unknown so both failures take as long. */
