@@ -19,6 +19,7 @@ import { summaryTable, writeDrillReport, writeLatest } from './report.ts';
 import { acquireServices } from './services.ts';
 import type { Services } from './services.ts';
 import { isUp } from './http.ts';
+import { restartStackEmpty, wantsFreshStack } from './fresh-stack.ts';
 
 const USAGE = `usage: npm run drill -- <${DRILLS.map((d) => d.name).join('|')}|all|list|check>`;
 
@@ -79,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     for (const drill of drills) {
       console.log(`drill ${drill.name}: expects ${describe(drill.expected)}`);
+      if (wantsFreshStack(command)) restartStackEmpty((line) => console.log(`  ${line}`));
       const outcome = await Promise.race([
         runDrill(drill, { config, services, runStamp }),
         interrupted,

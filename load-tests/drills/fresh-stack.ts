@@ -1,0 +1,27 @@
+// A drill judges the alerts that fire while it runs, but the SLO burn-rate alerts
+// keep firing for up to an hour after an earlier incident (their long windows
+// remember it). So that each drill of a series starts from a quiet system, the
+// local stack is restarted with empty Prometheus, Alertmanager and sink data.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+const STACK = path.join(REPO, 'deploy/local/stack.sh');
+
+/** DRILL_FRESH_STACK=1 (the default for `all`): restart the background stack empty before each drill. */
+export function wantsFreshStack(command: string): boolean {
+  return (process.env.DRILL_FRESH_STACK ?? (command === 'all' ? '1' : '0')) === '1';
+}
+
+export function restartStackEmpty(note: (line: string) => void): void {
+  const env = { ...process.env, STACK_PROFILE: process.env.STACK_PROFILE ?? 'drill' };
+  const stackDir = process.env.STACK_DIR ?? path.join(REPO, '.data/stack');
+  spawnSync('bash', [STACK, 'stop'], { env, stdio: 'ignore' });
+  for (const part of ['prometheus', 'alertmanager', 'webhook-sink']) {
+    rmSync(path.join(stackDir, part), { recursive: true, force: true });
+  }
+  const started = spawnSync('bash', [STACK, 'start'], { env, encoding: 'utf8' });
+  if (started.status !== 0) throw new Error(`stack.sh start failed: ${started.stderr}`);
+  note('local stack restarted with empty data (DRILL_FRESH_STACK=1)');
+}
