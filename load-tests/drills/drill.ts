@@ -20,7 +20,10 @@ export interface DrillResult {
   severity: string;
   detectedSeconds: number | null;
   resolvedSeconds: number | null;
+  /** Unexpected alerts that paged: these fail the drill. */
   unexpectedAlerts: string[];
+  /** Unexpected alerts that only reached chat (warnings): findings, not failures. */
+  unexpectedNotPaged: string[];
   passed: boolean;
 }
 
@@ -81,6 +84,7 @@ export async function runDrill(drill: Drill, ctx: Context): Promise<DrillRecord>
     detectedSeconds: null,
     resolvedSeconds: null,
     unexpectedAlerts: [],
+    unexpectedNotPaged: [],
     passed: false,
     testid,
     startedAt: startedAt.toISOString(),
@@ -316,6 +320,7 @@ async function settle(
 
 function classify(drill: Drill, record: DrillRecord, seen: Notification[]): void {
   const unexpected = new Set<string>();
+  const alsoNotified = new Set<string>();
   const tolerated = new Set<string>();
   for (const n of seen) {
     const key = alertKey(n.labels);
@@ -326,7 +331,12 @@ function classify(drill: Drill, record: DrillRecord, seen: Notification[]): void
     else if (drill.tolerated.some((t) => matches(n.labels, t.match))) verdict = 'tolerated';
     else verdict = 'unexpected';
     if (n.labels.alertname === WATCHDOG) continue; // heartbeat, not part of the story
-    if (verdict === 'unexpected' && n.status === 'firing') unexpected.add(key);
+    // The drill fails on what paged (the pager receiver); other alerts it did not expect
+    // reached chat only, and are reported as findings without failing it.
+    if (verdict === 'unexpected' && n.status === 'firing' && n.receiver === 'pager')
+      unexpected.add(key);
+    if (verdict === 'unexpected' && n.status === 'firing' && n.receiver !== 'pager')
+      alsoNotified.add(key);
     if (verdict === 'tolerated' && n.status === 'firing') tolerated.add(key);
     record.alertsSeen.push({
       alert: key,
@@ -336,6 +346,7 @@ function classify(drill: Drill, record: DrillRecord, seen: Notification[]): void
     });
   }
   record.unexpectedAlerts = [...unexpected];
+  record.unexpectedNotPaged = [...alsoNotified];
   record.toleratedAlerts = [...tolerated];
 }
 

@@ -107,6 +107,13 @@ function markdown(r: DrillRecord, dashboards: DashboardLink[]): string {
     '',
   ];
   if (r.failures.length > 0) lines.push('## Failures', '', ...r.failures.map((f) => `- ${f}`), '');
+  if (r.unexpectedNotPaged.length > 0)
+    lines.push(
+      '## Findings (unexpected, reached chat but did not page)',
+      '',
+      ...r.unexpectedNotPaged.map((a) => `- \`${a}\``),
+      '',
+    );
   lines.push(
     '## Timeline',
     '',
