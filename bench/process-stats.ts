@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** Kernel clock ticks per second, the unit of utime and stime in /proc/<pid>/stat. */
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const CLOCK_TICKS =
+  Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 /** User plus system CPU seconds the process has used since it started. */
 export function cpuSeconds(pid: number): number {
@@ -18,7 +19,8 @@ export function cpuSeconds(pid: number): number {
 /** Resident set size now and its high-water mark since start, in MiB. */
 export function memoryMb(pid: number): { rss: number; hwm: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
 }
 
@@ -27,7 +29,10 @@ export function sampleRss<Name extends string>(
   pids: Record<Name, number>,
   intervalMs = 250,
 ): { stop(): Record<Name, number> } {
-  const peaks = Object.fromEntries(Object.keys(pids).map((name) => [name, 0])) as Record<Name, number>;
+  const peaks = Object.fromEntries(Object.keys(pids).map((name) => [name, 0])) as Record<
+    Name,
+    number
+  >;
   const sample = () => {
     for (const name of Object.keys(pids) as Name[]) {
       try {

@@ -50,7 +50,9 @@ const top = option('--top', 25);
 const skipMicros = option('--skip', 0) * 1e6;
 const files = profileFiles(args);
 if (files.length === 0) {
-  process.stderr.write('usage: node bench/profile-summary.ts <file-or-dir>... [--top 25] [--skip seconds]\n');
+  process.stderr.write(
+    'usage: node bench/profile-summary.ts <file-or-dir>... [--top 25] [--skip seconds]\n',
+  );
   process.exit(2);
 }
 
@@ -62,7 +64,8 @@ for (const file of files) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parents = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parents.set(child, node.id);
   // Node's own code (a socket write, a timer) is charged to the package that called it.
   const caller = (id: number): string => {
     for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
@@ -79,7 +82,9 @@ for (const file of files) {
     const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
     if (functionName === '(idle)') return;
     total += micros;
-    const where = url ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}` : '';
+    const where = url
+      ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`
+      : '';
     const key = `${functionName || '(anonymous)'} ${where}`.trim();
     byFunction.set(key, (byFunction.get(key) ?? 0) + micros);
     byOwner.set(owner(url), (byOwner.get(owner(url)) ?? 0) + micros);
@@ -90,10 +95,14 @@ for (const file of files) {
 const print = (title: string, entries: Map<string, number>) => {
   process.stdout.write(`\n${title}\n`);
   for (const [name, micros] of [...entries].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    process.stdout.write(`${((micros / total) * 100).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(0).padStart(7)} ms  ${name}\n`);
+    process.stdout.write(
+      `${((micros / total) * 100).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(0).padStart(7)} ms  ${name}\n`,
+    );
   }
 };
-process.stdout.write(`${files.length} profile(s), ${(total / 1000).toFixed(0)} ms of non-idle samples\n`);
+process.stdout.write(
+  `${files.length} profile(s), ${(total / 1000).toFixed(0)} ms of non-idle samples\n`,
+);
 print('self time by package', byOwner);
 print('self time by package, Node core charged to its caller', byCaller);
 print('self time by function', byFunction);

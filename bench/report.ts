@@ -71,7 +71,12 @@ export interface PathFigures {
   p99RatioDefault?: number;
   p99RatioFull?: number;
   /** The same ratios round by round, to show how much of a difference is noise. */
-  roundRatios: { round: number; throughputDefault?: number; throughputFull?: number; p99Default?: number }[];
+  roundRatios: {
+    round: number;
+    throughputDefault?: number;
+    throughputFull?: number;
+    p99Default?: number;
+  }[];
 }
 
 export interface BudgetCheck {
@@ -158,7 +163,8 @@ function pathFigures(path: PathName, measurements: Measurement[]): PathFigures |
 function maxByKey(records: Record<string, number>[]): Record<string, number> {
   const result: Record<string, number> = {};
   for (const record of records)
-    for (const [key, value] of Object.entries(record)) result[key] = Math.max(result[key] ?? 0, value);
+    for (const [key, value] of Object.entries(record))
+      result[key] = Math.max(result[key] ?? 0, value);
   return result;
 }
 
@@ -217,9 +223,17 @@ function checkBudget(report: BenchReport): BenchReport['budget'] {
     checks.push({ name, value, limit: `< ${limit}`, met: value !== undefined && value < limit });
   for (const path of PATH_NAMES) {
     const figures = report[path];
-    atLeast(`${path} throughput default/baseline`, figures?.throughputRatioDefault, BUDGET.throughputRatioDefault);
+    atLeast(
+      `${path} throughput default/baseline`,
+      figures?.throughputRatioDefault,
+      BUDGET.throughputRatioDefault,
+    );
     atMost(`${path} p99 default/baseline`, figures?.p99RatioDefault, BUDGET.p99RatioDefault);
-    atLeast(`${path} throughput full/baseline`, figures?.throughputRatioFull, BUDGET.throughputRatioFull);
+    atLeast(
+      `${path} throughput full/baseline`,
+      figures?.throughputRatioFull,
+      BUDGET.throughputRatioFull,
+    );
   }
   for (const [service, mb] of Object.entries(report.peakRssMbByService))
     below(`${service} peak RSS MB`, mb, BUDGET.peakRssMb);
@@ -227,7 +241,10 @@ function checkBudget(report: BenchReport): BenchReport['budget'] {
   atMost('all five ready s', report.readySeconds, BUDGET.readySeconds);
   const failures = checks
     .filter((c) => !c.met)
-    .map((c) => `${c.name} ${c.value === undefined ? 'not measured' : format(c.value)} (budget ${c.limit})`);
+    .map(
+      (c) =>
+        `${c.name} ${c.value === undefined ? 'not measured' : format(c.value)} (budget ${c.limit})`,
+    );
   return { met: failures.length === 0, failures, checks };
 }
 
@@ -277,7 +294,10 @@ export function toMarkdown(report: BenchReport): string {
       '',
       'Round by round (throughput default/baseline, full/baseline; p99 default/baseline): ' +
         figures.roundRatios
-          .map((r) => `${r.round}: ${maybe(r.throughputDefault)}, ${maybe(r.throughputFull)}; ${maybe(r.p99Default)}`)
+          .map(
+            (r) =>
+              `${r.round}: ${maybe(r.throughputDefault)}, ${maybe(r.throughputFull)}; ${maybe(r.p99Default)}`,
+          )
           .join(' · '),
     );
     const cpu = Object.entries(figures.configurations).map(
@@ -317,10 +337,13 @@ export function toMarkdown(report: BenchReport): string {
     '| check | value | budget | met |',
     '| --- | --- | --- | --- |',
     ...report.budget.checks.map(
-      (c) => `| ${c.name} | ${c.value === undefined ? '–' : format(c.value)} | ${c.limit} | ${c.met ? 'yes' : '**no**'} |`,
+      (c) =>
+        `| ${c.name} | ${c.value === undefined ? '–' : format(c.value)} | ${c.limit} | ${c.met ? 'yes' : '**no**'} |`,
     ),
     '',
-    report.budget.met ? 'bench: budget met' : `bench: budget not met: ${report.budget.failures.join('; ')}`,
+    report.budget.met
+      ? 'bench: budget met'
+      : `bench: budget not met: ${report.budget.failures.join('; ')}`,
   );
   return lines.join('\n') + '\n';
 }

@@ -59,21 +59,24 @@ function readSettings(env: NodeJS.ProcessEnv) {
     const raw = env[name]?.trim().replace(/s$/, '');
     if (!raw) return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) fail(`${name}: expected seconds, like 15 or 15s, got "${env[name]}"`);
+    if (!Number.isFinite(value) || value <= 0)
+      fail(`${name}: expected seconds, like 15 or 15s, got "${env[name]}"`);
     return value;
   };
   const whole = (name: string, fallback: number) => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0) fail(`${name}: expected a whole number, got "${raw}"`);
+    if (!Number.isInteger(value) || value < 0)
+      fail(`${name}: expected a whole number, got "${raw}"`);
     return value;
   };
   const count = (name: string, fallback: number) => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value <= 0) fail(`${name}: expected a positive integer, got "${raw}"`);
+    if (!Number.isInteger(value) || value <= 0)
+      fail(`${name}: expected a positive integer, got "${raw}"`);
     return value;
   };
   const subset = <T extends string>(name: string, all: readonly T[]): T[] => {
@@ -81,7 +84,8 @@ function readSettings(env: NodeJS.ProcessEnv) {
     if (!raw) return [...all];
     const chosen = raw.split(',').map((item) => item.trim());
     const unknown = chosen.filter((item) => !all.includes(item as T));
-    if (unknown.length > 0) fail(`${name}: unknown ${unknown.join(', ')} (choose from ${all.join(', ')})`);
+    if (unknown.length > 0)
+      fail(`${name}: unknown ${unknown.join(', ')} (choose from ${all.join(', ')})`);
     return all.filter((item) => chosen.includes(item));
   };
   return {
@@ -127,10 +131,14 @@ function build(): void {
   log('bench: building the services');
   const projects = SERVICES.join(',');
   try {
-    execFileSync('npx', ['nx', 'run-many', '-t', 'build', '-p', projects, '--output-style=static'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    execFileSync(
+      'npx',
+      ['nx', 'run-many', '-t', 'build', '-p', projects, '--output-style=static'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
   } catch (error) {
     const output = error as { stdout?: Buffer; stderr?: Buffer };
     process.stderr.write(`${output.stdout ?? ''}${output.stderr ?? ''}`);
@@ -154,7 +162,10 @@ function k6Binary(): string {
 }
 
 const PORTS = Object.fromEntries(
-  SERVICES.map((name) => [name, settings.portBase + DEFAULT_PORTS[name] - DEFAULT_PORTS['api-gateway']]),
+  SERVICES.map((name) => [
+    name,
+    settings.portBase + DEFAULT_PORTS[name] - DEFAULT_PORTS['api-gateway'],
+  ]),
 ) as Record<ServiceName, number>;
 
 /** Something else on our ports would answer the readiness checks and be measured instead. */
@@ -173,13 +184,17 @@ async function assertPortsFree(): Promise<void> {
     ),
   );
   const busy = taken.filter(Boolean);
-  if (busy.length > 0) fail(`ports already in use: ${busy.join(', ')}; stop what listens there or set BENCH_PORT_BASE`);
+  if (busy.length > 0)
+    fail(
+      `ports already in use: ${busy.join(', ')}; stop what listens there or set BENCH_PORT_BASE`,
+    );
 }
 
 function describeMachine(): Record<string, string | number> {
   let cpuModel = os.cpus()[0]?.model ?? 'unknown';
   try {
-    cpuModel = /^Model name:\s*(.+)$/m.exec(execFileSync('lscpu', { encoding: 'utf8' }))?.[1] ?? cpuModel;
+    cpuModel =
+      /^Model name:\s*(.+)$/m.exec(execFileSync('lscpu', { encoding: 'utf8' }))?.[1] ?? cpuModel;
   } catch {
     // lscpu is missing: keep what Node reports.
   }
@@ -251,7 +266,11 @@ async function api<T>(url: string, body: unknown, expected: number[]): Promise<T
 
 async function login(services: RunningServices, user: Context['user']): Promise<string> {
   const gateway = services.urls['api-gateway'];
-  const { accessToken } = await api<{ accessToken: string }>(`${gateway}/api/auth/login`, user, [200]);
+  const { accessToken } = await api<{ accessToken: string }>(
+    `${gateway}/api/auth/login`,
+    user,
+    [200],
+  );
   return accessToken;
 }
 
@@ -263,7 +282,9 @@ async function scrapeTimes(services: RunningServices): Promise<Record<ServiceNam
     for (let i = 0; i < 5; i += 1) {
       const startedAt = performance.now();
       const response = await fetch(`${services.urls[name]}/metrics`, {
-        headers: { accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' },
+        headers: {
+          accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5',
+        },
       });
       await response.text();
       if (!response.ok) fail(`${name} /metrics answered ${response.status}`);
@@ -284,7 +305,13 @@ interface K6Summary {
   p99Ms: number;
 }
 
-async function k6(context: Context, path: PathName, token: string, durationSeconds: number, gateway: string) {
+async function k6(
+  context: Context,
+  path: PathName,
+  token: string,
+  durationSeconds: number,
+  gateway: string,
+) {
   const summaryFile = join(context.workDir, 'k6-summary.json');
   rmSync(summaryFile, { force: true });
   const child: ChildProcess = spawn(
@@ -321,7 +348,10 @@ async function k6(context: Context, path: PathName, token: string, durationSecon
 
 function cpuByService(services: RunningServices): Record<ServiceName, number> {
   return Object.fromEntries(
-    SERVICES.map((name) => [name, cpuSeconds(services.pid(name) ?? fail(`${name} is not running`))]),
+    SERVICES.map((name) => [
+      name,
+      cpuSeconds(services.pid(name) ?? fail(`${name} is not running`)),
+    ]),
   ) as Record<ServiceName, number>;
 }
 
@@ -336,7 +366,10 @@ async function measure(
 ): Promise<Measurement> {
   const gateway = services.urls['api-gateway'];
   await k6(context, path, token, settings.warmupSeconds, gateway);
-  const pids = Object.fromEntries(SERVICES.map((name) => [name, services.pid(name)!])) as Record<ServiceName, number>;
+  const pids = Object.fromEntries(SERVICES.map((name) => [name, services.pid(name)!])) as Record<
+    ServiceName,
+    number
+  >;
   const cpuBefore = cpuByService(services);
   const rss = sampleRss(pids);
   const summary = await k6(context, path, token, settings.durationSeconds, gateway);
@@ -382,7 +415,10 @@ async function main(): Promise<number> {
 
   // A variable from the caller's shell would change what a configuration means.
   for (const name of Object.keys(process.env)) {
-    if (name.startsWith('OTEL_') || ['LOG_LEVEL', 'NODE_OPTIONS', 'DATABASE_URL', 'FAULT_INJECTION'].includes(name))
+    if (
+      name.startsWith('OTEL_') ||
+      ['LOG_LEVEL', 'NODE_OPTIONS', 'DATABASE_URL', 'FAULT_INJECTION'].includes(name)
+    )
       delete process.env[name];
   }
 
@@ -409,7 +445,11 @@ async function main(): Promise<number> {
     // on its own, and used to register the user whose token places the orders.
     const first = await start(context, 'baseline', 'first-start');
     current = first.services;
-    await api(`${first.services.urls['api-gateway']}/api/auth/register`, { ...context.user, name: 'Bench' }, [201]);
+    await api(
+      `${first.services.urls['api-gateway']}/api/auth/register`,
+      { ...context.user, name: 'Bench' },
+      [201],
+    );
     await first.services.stopAll();
     log(`bench: first start (migrations, seed) ready in ${first.readySeconds.toFixed(1)} s`);
 
@@ -417,7 +457,11 @@ async function main(): Promise<number> {
     const runs: ServicesRun[] = [];
     for (let round = 1; round <= settings.rounds; round += 1) {
       for (const configuration of rotated(settings.configurations, round - 1)) {
-        const { services, readySeconds } = await start(context, configuration, `${configuration}-${round}`);
+        const { services, readySeconds } = await start(
+          context,
+          configuration,
+          `${configuration}-${round}`,
+        );
         current = services;
         try {
           const token = await login(services, context.user);
@@ -460,7 +504,10 @@ async function main(): Promise<number> {
       durationSeconds: (performance.now() - benchStartedAt) / 1000,
     });
     mkdirSync(REPORT_DIR, { recursive: true });
-    writeFileSync(join(REPORT_DIR, 'latest.json'), JSON.stringify({ ...report, measurements, runs }, null, 2) + '\n');
+    writeFileSync(
+      join(REPORT_DIR, 'latest.json'),
+      JSON.stringify({ ...report, measurements, runs }, null, 2) + '\n',
+    );
     const markdown = toMarkdown(report);
     writeFileSync(join(REPORT_DIR, 'latest.md'), markdown);
     rmSync(workDir, { recursive: true, force: true });
@@ -482,7 +529,8 @@ main().then(
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`bench: the benchmark could not run: ${message}\n`);
-    if (!(error instanceof BenchBroken) && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    if (!(error instanceof BenchBroken) && error instanceof Error)
+      process.stderr.write(`${error.stack}\n`);
     process.exit(1);
   },
 );

@@ -12,7 +12,14 @@ import {
   UPSTREAM_REQUESTS_TOTAL,
   type UpstreamLabel,
 } from '@obs/telemetry';
-import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -135,7 +142,8 @@ export class UpstreamClient {
       span.setAttributes({
         [ATTR_HTTP_REQUEST_METHOD]: method,
         [ATTR_SERVER_ADDRESS]: this.origin.hostname,
-        [ATTR_SERVER_PORT]: Number(this.origin.port) || (this.origin.protocol === 'https:' ? 443 : 80),
+        [ATTR_SERVER_PORT]:
+          Number(this.origin.port) || (this.origin.protocol === 'https:' ? 443 : 80),
         [ATTR_URL_FULL]: `${this.origin.origin}${path}`,
       });
     }
@@ -152,7 +160,10 @@ export class UpstreamClient {
     const headers = compactHeaders({
       ...(body === undefined
         ? {}
-        : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
+        : {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+          }),
       ...request.headers,
     });
     // traceparent (and tracestate, baggage) naming the client span as the callee's parent.
