@@ -35,6 +35,11 @@ export interface Measurement {
   /** CPU time of the five services together, divided by the requests k6 made. */
   cpuMsPerRequest: number;
   cpuMsPerRequestByService: Record<ServiceName, number>;
+  /**
+   * CPU of the benchmark's own process (the OTLP sink, and copying the services'
+   * stdout to their log files): it shares the machine with the services.
+   */
+  runnerCpuMsPerRequest: number;
   /** Highest VmRSS sampled while the load ran. */
   peakRssMb: Record<ServiceName, number>;
 }
@@ -61,6 +66,7 @@ export interface ConfigurationFigures {
   p99Ms: Spread;
   cpuMsPerRequest: Spread;
   cpuMsPerRequestByService: Record<string, number>;
+  runnerCpuMsPerRequest: number;
 }
 
 export interface PathFigures {
@@ -138,6 +144,7 @@ function pathFigures(path: PathName, measurements: Measurement[]): PathFigures |
       cpuMsPerRequestByService: Object.fromEntries(
         services.map((s) => [s, median(runs.map((m) => m.cpuMsPerRequestByService[s]))]),
       ),
+      runnerCpuMsPerRequest: median(runs.map((m) => m.runnerCpuMsPerRequest)),
     };
   }
   const { baseline, default: shipped, full } = configurations;
@@ -248,8 +255,9 @@ function checkBudget(report: BenchReport): BenchReport['budget'] {
   return { met: failures.length === 0, failures, checks };
 }
 
+/** Enough digits that a value just short of its limit does not print as the limit. */
 function format(value: number): string {
-  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(3);
 }
 
 const range = (s: Spread, digits = 1) =>
@@ -278,8 +286,8 @@ export function toMarkdown(report: BenchReport): string {
       '',
       `## ${figures.label}`,
       '',
-      '| configuration | req/s | p50 ms | p99 ms | CPU ms/req (5 services) | req/s vs baseline | p99 vs baseline |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| configuration | req/s | p50 ms | p99 ms | CPU ms/req (5 services) | req/s vs baseline | p99 vs baseline | bench process CPU ms/req |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const name of CONFIGURATION_NAMES) {
       const c = figures.configurations[name];
@@ -287,7 +295,8 @@ export function toMarkdown(report: BenchReport): string {
       const base = figures.configurations.baseline;
       lines.push(
         `| ${name} | ${range(c.rps, 0)} | ${range(c.p50Ms)} | ${range(c.p99Ms)} | ${range(c.cpuMsPerRequest, 2)} | ` +
-          `${maybe(ratio(c.rps.median, base?.rps.median))} | ${maybe(ratio(c.p99Ms.median, base?.p99Ms.median))} |`,
+          `${maybe(ratio(c.rps.median, base?.rps.median))} | ${maybe(ratio(c.p99Ms.median, base?.p99Ms.median))} | ` +
+          `${c.runnerCpuMsPerRequest.toFixed(3)} |`,
       );
     }
     lines.push(

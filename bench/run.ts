@@ -52,7 +52,21 @@ const CONFIGURATIONS: Record<ConfigurationName, Record<string, string>> = {
  */
 const CONTAINER_HEAP_MB = 432;
 
-const settings = readSettings(process.env);
+/** The benchmark itself could not run (as opposed to a budget it measured and missed). */
+class BenchBroken extends Error {}
+
+function fail(message: string): never {
+  throw new BenchBroken(message);
+}
+
+const settings = (() => {
+  try {
+    return readSettings(process.env);
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+})();
 
 function readSettings(env: NodeJS.ProcessEnv) {
   const seconds = (name: string, fallback: number) => {
@@ -113,13 +127,6 @@ function keyValues(name: string, raw: string | undefined): Record<string, string
   }
   return result;
 }
-
-function fail(message: string): never {
-  throw new BenchBroken(message);
-}
-
-/** The benchmark itself could not run (as opposed to a budget it measured and missed). */
-class BenchBroken extends Error {}
 
 function log(message: string): void {
   process.stdout.write(`${message}\n`);
@@ -371,10 +378,12 @@ async function measure(
     number
   >;
   const cpuBefore = cpuByService(services);
+  const runnerBefore = process.cpuUsage();
   const rss = sampleRss(pids);
   const summary = await k6(context, path, token, settings.durationSeconds, gateway);
   const peakRssMb = rss.stop();
   const cpuAfter = cpuByService(services);
+  const runner = process.cpuUsage(runnerBefore);
   const cpuMsPerRequestByService = Object.fromEntries(
     SERVICES.map((name) => [name, ((cpuAfter[name] - cpuBefore[name]) * 1000) / summary.requests]),
   ) as Record<ServiceName, number>;
@@ -389,6 +398,7 @@ async function measure(
     p99Ms: summary.p99Ms,
     cpuMsPerRequest: Object.values(cpuMsPerRequestByService).reduce((sum, ms) => sum + ms, 0),
     cpuMsPerRequestByService,
+    runnerCpuMsPerRequest: (runner.user + runner.system) / 1000 / summary.requests,
     peakRssMb,
   };
 }
