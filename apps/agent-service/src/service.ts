@@ -3,5 +3,4 @@ import type { ServiceConfigOptions } from '@obs/service-kit';
 export const SERVICE: ServiceConfigOptions = {
   serviceName: 'agent-service',
   defaultPort: 8084,
-  upstreams: true,
 };

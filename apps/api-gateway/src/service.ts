@@ -4,5 +4,4 @@ export const SERVICE: ServiceConfigOptions = {
   serviceName: 'api-gateway',
   defaultPort: 8080,
   jwt: true,
-  upstreams: true,
 };

@@ -3,6 +3,4 @@ import type { ServiceConfigOptions } from '@obs/service-kit';
 export const SERVICE: ServiceConfigOptions = {
   serviceName: 'order-service',
   defaultPort: 8083,
-  storage: true,
-  upstreams: true,
 };

@@ -3,5 +3,4 @@ import type { ServiceConfigOptions } from '@obs/service-kit';
 export const SERVICE: ServiceConfigOptions = {
   serviceName: 'product-service',
   defaultPort: 8082,
-  storage: true,
 };

@@ -3,19 +3,16 @@ import { ConfigError, loadConfig, type ServiceConfigOptions } from './service-co
 const USER_SERVICE: ServiceConfigOptions = {
   serviceName: 'user-service',
   defaultPort: 8081,
-  storage: true,
   jwt: true,
 };
 const GATEWAY: ServiceConfigOptions = {
   serviceName: 'api-gateway',
   defaultPort: 8080,
   jwt: true,
-  upstreams: true,
 };
 const PRODUCT_SERVICE: ServiceConfigOptions = {
   serviceName: 'product-service',
   defaultPort: 8082,
-  storage: true,
 };
 const ADMIN_TOKEN = 'a-long-enough-admin-token';
 

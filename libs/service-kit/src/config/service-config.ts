@@ -30,12 +30,8 @@ const upstreamVariables = {
 export interface ServiceConfigOptions {
   serviceName: string;
   defaultPort: number;
-  /** Owns a database (DATABASE_URL or the embedded PGlite under DATA_DIR). */
-  storage?: boolean;
-  /** Signs or verifies access tokens (JWT_SECRET). */
+  /** Signs or verifies access tokens: JWT_SECRET is then required in production. */
   jwt?: boolean;
-  /** Calls other services (*_SERVICE_URL, UPSTREAM_TIMEOUT_MS). */
-  upstreams?: boolean;
 }
 
 /** The schema of a service's environment; `options` says which variables it cannot do without. */

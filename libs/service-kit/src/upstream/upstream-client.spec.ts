@@ -73,7 +73,7 @@ describe('UpstreamClient', () => {
 
     const stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
     const config = loadConfig(
-      { serviceName: 'test-service', defaultPort: 8090, upstreams: true },
+      { serviceName: 'test-service', defaultPort: 8090 },
       {
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
