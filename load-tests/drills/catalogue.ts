@@ -139,7 +139,8 @@ export const DRILLS: Drill[] = [
     ],
     mix: REALISTIC,
     probe: { method: 'GET', path: '/api/products?limit=5' },
-    detectBudgetSeconds: 180,
+    // `for: 2m` on a 2-minute rate window.
+    detectBudgetSeconds: 240,
     resolveBudgetSeconds: 240,
   },
   {
@@ -220,22 +221,35 @@ export const DRILLS: Drill[] = [
       service: 'product-service',
       params: { kind: 'error-rate', rate: 0.03, statusCode: 500 },
     },
+    // The fast-burn page (14.4x over 1h and 5m): it resolves within minutes of the burn
+    // stopping, as its 5m short window empties.
     expected: {
       alertname: 'ErrorBudgetBurn',
       service: 'product-service',
       slo: 'availability',
+      long_window: '1h',
       severity: 'critical',
     },
     tolerated: [
       {
-        match: { alertname: 'ErrorBudgetBurn', service: 'api-gateway' },
-        why: 'the gateway passes the 5xx on',
+        match: { alertname: 'ErrorBudgetBurn', service: 'product-service', long_window: '6h' },
+        why: 'on a stack younger than 6 h the 6h window holds only the drill, so the 6x page fires too; its 30m short window keeps it firing up to 30 minutes after the burn stops',
+      },
+      {
+        match: { alertname: 'ErrorBudgetBurn', slo: 'availability' },
+        why: 'callers (gateway, order-service, agent-service) pass the 5xx on: their users see the same failures, so their availability SLOs burn too',
+      },
+      {
+        match: { alertname: 'AgentExecutionErrors' },
+        why: 'agents whose tools call product-service fail with it (a warning)',
       },
     ],
     mix: REALISTIC,
     probe: { method: 'GET', path: '/api/products?limit=5' },
     detectBudgetSeconds: 120,
-    resolveBudgetSeconds: 300,
+    // The 5m short window empties 5 minutes after the fault clears; plus evaluation and a
+    // group_interval of the drill profile.
+    resolveBudgetSeconds: 420,
   },
 ];
 
