@@ -3,7 +3,7 @@
 // the five built services as real processes. Ends with one closing line,
 // `test: N passed, N failed`, counting every test that ran.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const resultsDir = join('reports', 'test-results');
@@ -28,9 +28,9 @@ for (const file of readdirSync(resultsDir).filter((name) => name.endsWith('.json
   passed += result.passed;
   failed += result.failed;
 }
-const tap = join(resultsDir, 'e2e.tap');
-if (existsSync(tap)) {
-  const text = readFileSync(tap, 'utf8');
+// node:test suites (e2e, load-tests) write TAP.
+for (const file of readdirSync(resultsDir).filter((name) => name.endsWith('.tap'))) {
+  const text = readFileSync(join(resultsDir, file), 'utf8');
   passed += Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);
   failed += Number(/^# fail (\d+)/m.exec(text)?.[1] ?? 0);
 }

@@ -12,6 +12,7 @@ import { isUp, sleep, waitFor } from './http.ts';
 import { startLoad } from './load.ts';
 import type { LoadRun } from './load.ts';
 import type { Services } from './services.ts';
+import type { IncidentPanels } from './panels.ts';
 
 export interface DrillResult {
   drill: string;
@@ -52,6 +53,8 @@ export interface DrillRecord extends DrillResult {
   /** Alerts already firing before the fault (long-window SLO tickets from earlier drills). */
   carriedOver: string[];
   traceIds: { traceId: string; status: number | string; durationMs: number; source: string }[];
+  /** The dashboards' incident panels over the drill's window (set by the runner afterwards). */
+  incidentPanels?: IncidentPanels;
 }
 
 /** Long-window SLO tickets outlive the drill that caused them; they may stay firing across drills. */
@@ -318,7 +321,7 @@ async function settle(
   return carried;
 }
 
-function classify(drill: Drill, record: DrillRecord, seen: Notification[]): void {
+export function classify(drill: Drill, record: DrillRecord, seen: Notification[]): void {
   const unexpected = new Set<string>();
   const alsoNotified = new Set<string>();
   const tolerated = new Set<string>();

@@ -149,6 +149,18 @@ function markdown(r: DrillRecord, dashboards: DashboardLink[]): string {
       ),
       '',
     );
+  if (r.incidentPanels) {
+    const { checked, empty, error } = r.incidentPanels;
+    lines.push('## Incident panels over the window', '');
+    if (error) lines.push(`Not checked: ${error}`, '');
+    else
+      lines.push(
+        `${checked.length - empty.length} of ${checked.length} incident panels show data; empty (filled by other drills, or a gap):`,
+        '',
+        ...(empty.length === 0 ? ['None.'] : empty.map((p) => `- ${p.panel}`)),
+        '',
+      );
+  }
   lines.push(
     '## Dashboards for the window',
     '',

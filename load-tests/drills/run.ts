@@ -14,12 +14,13 @@ import type { Drill } from './catalogue.ts';
 import { readConfig } from './config.ts';
 import { describe } from './alerts.ts';
 import { runDrill } from './drill.ts';
-import type { DrillResult } from './drill.ts';
+import type { DrillRecord } from './drill.ts';
 import { summaryTable, writeDrillReport, writeLatest } from './report.ts';
 import { acquireServices } from './services.ts';
 import type { Services } from './services.ts';
 import { isUp } from './http.ts';
 import { restartStackEmpty, wantsFreshStack } from './fresh-stack.ts';
+import { checkIncidentPanels, panelsEmptyInEveryDrill } from './panels.ts';
 
 const USAGE = `usage: npm run drill -- <${DRILLS.map((d) => d.name).join('|')}|all|list|check>`;
 
@@ -73,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const results: DrillResult[] = [];
+  const results: DrillRecord[] = [];
   const interrupted = new Promise<'interrupted'>((resolve) =>
     process.once('SIGINT', () => resolve('interrupted')),
   );
@@ -89,6 +90,8 @@ async function main(argv: string[]): Promise<number> {
         console.error('drill: interrupted; faults expire by their TTL');
         break;
       }
+      // Before the next drill empties the stack: which incident panels this incident filled.
+      outcome.incidentPanels = await checkIncidentPanels(config, outcome);
       const dir = writeDrillReport(config, outcome, runStamp);
       console.log(
         `drill ${drill.name}: ${outcome.passed ? 'PASSED' : `FAILED (${outcome.failures.join('; ')})`}; report ${dir}/report.md`,
@@ -101,7 +104,21 @@ async function main(argv: string[]): Promise<number> {
 
   const latest = writeLatest(config, results);
   console.log(`\n${summaryTable(results)}\n\nwrote ${latest}`);
-  return results.length === drills.length && results.every((r) => r.passed) ? 0 : 1;
+  const drillsPassed = results.length === drills.length && results.every((r) => r.passed);
+  if (command !== 'all') return drillsPassed ? 0 : 1;
+
+  // Incident panels are empty on a healthy system: each must show data in at least one drill.
+  const empty = panelsEmptyInEveryDrill(config, results);
+  if (empty === undefined) {
+    console.log('dashboards: the incident panels could not be checked (see the drill reports)');
+    return 1;
+  }
+  if (empty.length > 0)
+    console.log(
+      `dashboards: ${empty.length} incident panels empty in every drill:\n${empty.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  else console.log('dashboards: every incident panel showed data in at least one drill');
+  return drillsPassed && empty.length === 0 ? 0 : 1;
 }
 
 process.exitCode = await main(process.argv.slice(2));
