@@ -9,9 +9,9 @@ import path from 'node:path';
 const REPO = path.resolve(import.meta.dirname, '../..');
 const STACK = path.join(REPO, 'deploy/local/stack.sh');
 
-/** DRILL_FRESH_STACK=1 (the default for `all`): restart the background stack empty before each drill. */
-export function wantsFreshStack(command: string): boolean {
-  return (process.env.DRILL_FRESH_STACK ?? (command === 'all' ? '1' : '0')) === '1';
+/** DRILL_FRESH_STACK=1 (the default for a suite): restart the background stack empty before each drill. */
+export function wantsFreshStack(suite: boolean): boolean {
+  return (process.env.DRILL_FRESH_STACK ?? (suite ? '1' : '0')) === '1';
 }
 
 export function restartStackEmpty(note: (line: string) => void): void {
