@@ -1,6 +1,6 @@
 // Client for the fault-injection admin endpoint every service exposes on its own port when it
 // runs with FAULT_INJECTION=enabled (never through the gateway).
-import { getJson } from './http.ts';
+import { fetchWithRetry, getJson } from './http.ts';
 
 export interface ActiveFault {
   id: string;
@@ -32,11 +32,8 @@ export class FaultClient {
   }
 
   async clear(id?: string): Promise<void> {
-    const res = await fetch(id ? `${this.#baseUrl}/${encodeURIComponent(id)}` : this.#baseUrl, {
-      method: 'DELETE',
-      headers: this.#headers,
-      signal: AbortSignal.timeout(5000),
-    });
+    const url = id ? `${this.#baseUrl}/${encodeURIComponent(id)}` : this.#baseUrl;
+    const res = await fetchWithRetry(url, { method: 'DELETE', headers: this.#headers }, 5000);
     await res.body?.cancel();
     // 404: the fault already expired, which is what clearing wants anyway.
     if (!res.ok && res.status !== 404)

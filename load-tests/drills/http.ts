@@ -1,11 +1,32 @@
 // Small fetch helpers with a timeout, so a hung endpoint cannot hang a drill.
 
+/**
+ * fetch, tried once more when the connection itself failed. fetch keeps connections alive, and
+ * after the runner restarts the stack (DRILL_FRESH_STACK) the first request may go out on a
+ * socket the old process closed. Only network errors of idempotent requests are retried, never
+ * an HTTP answer, never a POST.
+ */
+export async function fetchWithRetry(
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const idempotent = ['GET', 'HEAD', 'DELETE'].includes(init.method ?? 'GET');
+    if (!idempotent || !(error instanceof TypeError)) throw error; // nor a timeout
+    await sleep(250);
+    return fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  }
+}
+
 export async function getJson<T>(
   url: string,
   init: RequestInit = {},
   timeoutMs = 5000,
 ): Promise<T> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  const res = await fetchWithRetry(url, init, timeoutMs);
   if (!res.ok)
     throw new Error(
       `${init.method ?? 'GET'} ${url}: HTTP ${res.status} ${await res.text().catch(() => '')}`.trim(),
@@ -15,7 +36,7 @@ export async function getJson<T>(
 
 export async function isUp(url: string, timeoutMs = 3000): Promise<boolean> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetchWithRetry(url, {}, timeoutMs);
     await res.body?.cancel();
     return res.ok;
   } catch {
