@@ -139,8 +139,8 @@ export const DRILLS: Drill[] = [
     ],
     mix: REALISTIC,
     probe: { method: 'GET', path: '/api/products?limit=5' },
-    // `for: 2m` on a 2-minute rate window.
-    detectBudgetSeconds: 240,
+    // `for: 1m` on a 2-minute rate window.
+    detectBudgetSeconds: 180,
     resolveBudgetSeconds: 240,
   },
   {
