@@ -55,10 +55,10 @@ const gatewaySymptoms = (slo: 'availability' | 'latency'): Drill['tolerated'] =>
         },
       ]
     : [
-        {
-          match: { alertname: 'HighLatencyP95', service: 'api-gateway' },
-          why: 'the gateway waits for the slow service',
-        },
+        ...(['api-gateway', 'order-service', 'agent-service'] as const).map((service) => ({
+          match: { alertname: 'HighLatencyP95', service },
+          why: `${service} calls product-service and waits for it`,
+        })),
       ]),
 ];
 

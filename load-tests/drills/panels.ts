@@ -26,7 +26,11 @@ export async function checkIncidentPanels(
     const result = await checkPanels({
       after: 'drill',
       rangeSeconds: Math.ceil((Date.now() - since) / 1000) + 60,
-      pinned: new Map([['testid', record.testid]]),
+      // The service the drill hurt, as its report's dashboard links open it.
+      pinned: new Map([
+        ['testid', record.testid],
+        ['service', record.service],
+      ]),
       prometheusUrl: config.prometheusUrl,
     });
     return {
