@@ -50,7 +50,8 @@ export class TelemetryModule implements NestModule, OnApplicationShutdown {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware, ServerSpanMiddleware).forRoutes('{*path}');
+    // The span first, so the metrics see its trace id for their exemplars.
+    consumer.apply(ServerSpanMiddleware, HttpMetricsMiddleware).forRoutes('{*path}');
   }
 
   async onApplicationShutdown(): Promise<void> {

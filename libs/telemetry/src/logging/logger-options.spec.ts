@@ -44,6 +44,12 @@ class TestController {
   login(@Req() request: Request, @Body() credentials: { email: string; password: string }) {
     this.logger.info({ req: request, credentials }, 'login attempt');
     this.logger.info({ headers: request.headers, token: 'eyJ.secret.token' }, 'headers seen');
+    // Secrets in child-logger bindings, which pino formats apart from a line's own fields.
+    this.logger.assign({
+      session: { token: 'eyJ.bound.token', user: { password: credentials.password } },
+    });
+    this.logger.logger.child({ login: { cookie: 'session=bound' } }).info('child logger');
+    this.logger.info('after assign');
     return { ok: true };
   }
 
@@ -162,6 +168,15 @@ describe('loggerParams', () => {
       headers: { authorization: '[redacted]', cookie: '[redacted]' },
       token: '[redacted]',
     });
-    expect(JSON.stringify(lines)).not.toMatch(new RegExp(secrets.join('|')));
+    expect(lines.find((line) => line.msg === 'child logger')).toMatchObject({
+      login: { cookie: '[redacted]' },
+      session: { token: '[redacted]', user: { password: '[redacted]' } },
+    });
+    expect(lines.find((line) => line.msg === 'after assign')).toMatchObject({
+      session: { token: '[redacted]', user: { password: '[redacted]' } },
+    });
+    expect(JSON.stringify(lines)).not.toMatch(
+      new RegExp([...secrets, 'eyJ.bound.token', 'session=bound'].join('|')),
+    );
   });
 });
