@@ -2,20 +2,31 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 
+export interface InstrumentationChoice {
+  /** Send pino's log records over OTLP as well (OTEL_LOGS_EXPORTER=otlp). */
+  sendLogs: boolean;
+  /** A span per SQL query (OTEL_INSTRUMENTATION_PG_ENABLED=true). */
+  pgQuerySpans: boolean;
+}
+
 /**
  * The instrumentations every service needs, and only those: loading the
  * whole auto-instrumentation bundle costs start-up time and memory for
- * libraries these services never use.
+ * libraries these services never use. pino's puts the trace and span ids on
+ * every log line.
  *
  * HTTP is traced by the service's own code instead, deciding on sampling
  * first (bench/README.md): TelemetryModule makes the server spans and
  * service-kit's UpstreamClient the client spans, propagating the W3C trace
  * context both ways. No Express or Nest instrumentation either: their spans
  * around every middleware and handler cost more CPU than all the rest.
+ *
+ * pg query spans are opt-in: the instrumentation wraps every query, in a
+ * sampled trace or not (ten per order), while the repositories' `@Span()`
+ * spans already time the domain work each query belongs to.
  */
-export function serviceInstrumentations(options: { sendLogs: boolean }): Instrumentation[] {
-  return [
-    new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
-    new PinoInstrumentation({ disableLogSending: !options.sendLogs }),
-  ];
+export function serviceInstrumentations(choice: InstrumentationChoice): Instrumentation[] {
+  const pino = new PinoInstrumentation({ disableLogSending: !choice.sendLogs });
+  if (!choice.pgQuerySpans) return [pino];
+  return [new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }), pino];
 }

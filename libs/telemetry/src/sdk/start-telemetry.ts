@@ -57,8 +57,8 @@ const NOOP: RunningTelemetry = { shutdown: async () => undefined };
 
 /**
  * Starts tracing from the standard OTEL_* variables. Call it before anything
- * else is required (the `--require` preload), so pg and pino are patched when
- * they load.
+ * else is required (the `--require` preload), so pino (and pg, when asked for)
+ * are patched when they load.
  *
  * Built from the SDK's parts rather than `@opentelemetry/sdk-node`'s
  * `startNodeSdk`, which loads every exporter it could be configured with (gRPC,
@@ -74,7 +74,10 @@ export function startTelemetry(options: StartTelemetryOptions): RunningTelemetry
   reportExportErrorsRarely(env.OTEL_SERVICE_NAME ?? options.serviceName);
   const resource = serviceResource(options, env);
   const sendLogs = env.OTEL_LOGS_EXPORTER?.trim() === 'otlp';
-  registerInstrumentations({ instrumentations: serviceInstrumentations({ sendLogs }) });
+  const pgQuerySpans = env.OTEL_INSTRUMENTATION_PG_ENABLED?.trim().toLowerCase() === 'true';
+  registerInstrumentations({
+    instrumentations: serviceInstrumentations({ sendLogs, pgQuerySpans }),
+  });
 
   const tracerProvider = new TracerProvider({
     resource,
