@@ -3,7 +3,9 @@ import {
   Controller,
   Get,
   type INestApplication,
+  type MiddlewareConsumer,
   Module,
+  type NestModule,
   Param,
   Post,
   Req,
@@ -13,8 +15,9 @@ import type { Request } from 'express';
 import { InjectPinoLogger, LoggerModule, PinoLogger } from 'nestjs-pino';
 import { Writable } from 'node:stream';
 import { loggerParams } from './logger-options';
+import { RequestLogMiddleware } from './request-log.middleware';
 
-// The module's logger settings in a real Nest app, writing to a stream the test
+// The module's logger settings and request log line in a real Nest app, writing to a stream the test
 // reads instead of stdout.
 
 const lines: Record<string, unknown>[] = [];
@@ -63,7 +66,11 @@ class TestController {
   imports: [LoggerModule.forRoot(loggerParams({ serviceName: 'test-service' }, output))],
   controllers: [TestController],
 })
-class TestAppModule {}
+class TestAppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestLogMiddleware).forRoutes('{*path}');
+  }
+}
 
 describe('loggerParams', () => {
   let app: INestApplication;

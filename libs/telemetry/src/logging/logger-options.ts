@@ -1,8 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { type DestinationStream, type Logger, stdTimeFunctions, symbols } from 'pino';
 import type { Options } from 'pino-http';
-import { routeTemplate } from '../metrics/http-metrics';
 import type { TelemetryModuleOptions } from '../telemetry-options';
 
 /** Keys whose values are credentials: redacted at the top of a log line and two levels down. */
@@ -96,11 +94,15 @@ function redactChildBindings(child: Logger): void {
     `,${JSON.stringify(redactNested(bindings)).slice(1, -1)}`;
 }
 
-const UNLOGGED_PATH = /^\/(metrics|health\/)/;
-
 /**
- * nestjs-pino settings: one JSON line per event, one per request, secrets
- * redacted, written to `output` (default: pino's own stdout stream).
+ * nestjs-pino settings: one JSON line per event, secrets redacted, written to
+ * `output` (default: pino's own stdout stream).
+ *
+ * nestjs-pino's per-request pino-http middleware is not mounted (`forRoutes:
+ * []`): its child logger, serializers and response hooks for every request
+ * cost more than the line they write. `RequestLogMiddleware` writes the
+ * request line instead; pino-http still builds the root logger, with its
+ * serializers for `req`, `res` and `err`.
  */
 export function loggerParams(options: TelemetryModuleOptions, output?: DestinationStream): Params {
   const pinoHttp: Options = {
@@ -109,35 +111,7 @@ export function loggerParams(options: TelemetryModuleOptions, output?: Destinati
     timestamp: stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }), log: redactNested },
     onChild: redactChildBindings,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    autoLogging: { ignore: (request) => UNLOGGED_PATH.test(request.url ?? '') },
-    // Request logs carry the contract's fields, not the raw request and response objects.
-    quietReqLogger: true,
-    quietResLogger: true,
-    customAttributeKeys: { responseTime: 'duration_ms', reqId: 'request_id' },
-    customLogLevel: (_request, response, error) =>
-      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-    customSuccessMessage: () => 'request completed',
-    customErrorMessage: () => 'request failed',
-    customSuccessObject: (request, response, fields: Record<string, unknown>) =>
-      requestFields(request, response, fields),
-    customErrorObject: (request, response, _error, fields: Record<string, unknown>) =>
-      requestFields(request, response, fields),
+    redact: { paths: REDACTED_PATHS, censor: CENSOR },
   };
-  return { pinoHttp: output ? [pinoHttp, output] : pinoHttp };
-}
-
-function requestFields(
-  request: IncomingMessage,
-  response: ServerResponse,
-  fields: Record<string, unknown>,
-) {
-  // `fields` holds pino-http's own `res` object and timing; only the timing is kept.
-  const { res: _response, ...timingAndError } = fields;
-  return {
-    ...timingAndError,
-    method: request.method,
-    route: routeTemplate(request as Parameters<typeof routeTemplate>[0]),
-    status_code: response.statusCode,
-  };
+  return { pinoHttp: output ? [pinoHttp, output] : pinoHttp, forRoutes: [] };
 }
