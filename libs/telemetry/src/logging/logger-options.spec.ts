@@ -14,7 +14,7 @@ import { NestFactory } from '@nestjs/core';
 import type { Request } from 'express';
 import { InjectPinoLogger, LoggerModule, PinoLogger } from 'nestjs-pino';
 import { Writable } from 'node:stream';
-import { loggerParams } from './logger-options';
+import { isoTime, loggerParams } from './logger-options';
 import { RequestLogMiddleware } from './request-log.middleware';
 
 // The module's logger settings and request log line in a real Nest app, writing to a stream the test
@@ -185,5 +185,24 @@ describe('loggerParams', () => {
     expect(JSON.stringify(lines)).not.toMatch(
       new RegExp([...secrets, 'eyJ.bound.token', 'session=bound'].join('|')),
     );
+  });
+});
+
+describe('isoTime', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each([
+    '2025-03-01T10:00:00.000Z',
+    '2025-03-01T10:00:00.007Z',
+    '2025-03-01T10:00:00.042Z',
+    '2025-03-01T10:00:00.999Z',
+    '2025-03-01T10:00:01.000Z',
+    '2025-12-31T23:59:59.500Z',
+  ])('writes %s as pino does', (iso) => {
+    const time = isoTime();
+    jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2025-03-01T09:59:59.999Z'));
+    time(); // a line one second earlier: the cached second must move on
+    jest.spyOn(Date, 'now').mockReturnValue(Date.parse(iso));
+    expect(time()).toBe(`,"time":"${iso}"`);
   });
 });
