@@ -22,6 +22,7 @@ import {
 import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
+  ParentBasedSampler,
   SimpleSpanProcessor,
   type SpanProcessor,
   TracerProvider,
@@ -47,13 +48,15 @@ export interface StartTelemetryOptions {
 export interface RunningTelemetry {
   /** Flushes every pending span, then stops the SDK. Safe to call more than once. */
   shutdown(): Promise<void>;
+  /** The sampler is parent-based: a caller's "not sampled" is final for the whole request. */
+  readonly followsCallerSampling: boolean;
 }
 
 // Shared through globalThis because the preload and the application are separate bundles.
 const RUNNING = Symbol.for('obs.telemetry.running');
 type TelemetryGlobal = typeof globalThis & { [RUNNING]?: RunningTelemetry };
 
-const NOOP: RunningTelemetry = { shutdown: async () => undefined };
+const NOOP: RunningTelemetry = { shutdown: async () => undefined, followsCallerSampling: false };
 
 /**
  * Starts tracing from the standard OTEL_* variables. Call it before anything
@@ -79,9 +82,10 @@ export function startTelemetry(options: StartTelemetryOptions): RunningTelemetry
     instrumentations: serviceInstrumentations({ sendLogs, pgQuerySpans }),
   });
 
+  const sampler = samplerFromEnv(env);
   const tracerProvider = new TracerProvider({
     resource,
-    sampler: samplerFromEnv(env),
+    sampler,
     spanProcessors: options.spanProcessors ?? spanProcessorsFromEnv(env),
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -102,6 +106,7 @@ export function startTelemetry(options: StartTelemetryOptions): RunningTelemetry
     void (await Promise.all(providers.map((provider) => provider.shutdown())));
   let stopping: Promise<void> | undefined;
   const running: RunningTelemetry = {
+    followsCallerSampling: sampler instanceof ParentBasedSampler,
     shutdown: () => (stopping ??= Promise.race([stop().catch(() => undefined), flushDeadline()])),
   };
   return (global[RUNNING] = running);
@@ -161,6 +166,11 @@ const FLUSH_DEADLINE_MS = 5_000;
 
 function flushDeadline(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, FLUSH_DEADLINE_MS).unref());
+}
+
+/** Whether the SDK started by the preload, if any, follows a caller's sampling decision. */
+export function followsCallerSampling(): boolean {
+  return (globalThis as TelemetryGlobal)[RUNNING]?.followsCallerSampling === true;
 }
 
 /** Flushes and stops the SDK started by the preload, if any. */
