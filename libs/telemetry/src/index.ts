@@ -16,5 +16,6 @@ export {
   makeCounterProvider,
   makeHistogramProvider,
 } from '@willsoto/nestjs-prometheus';
-export { Span, TraceService } from 'nestjs-otel';
+export { Span } from './tracing/span.decorator';
+export { TraceService } from 'nestjs-otel';
 export { InjectPinoLogger, PinoLogger } from 'nestjs-pino';

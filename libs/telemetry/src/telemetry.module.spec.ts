@@ -247,6 +247,21 @@ describe('TelemetryModule in a running app', () => {
       const [server] = (await spansOf(callerTrace)).filter((span) => span.kind === SpanKind.SERVER);
       expect(server.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
     });
+
+    it('records nothing for a caller whose trace is not sampled, and still continues its trace', async () => {
+      const callerTrace = '5bf92f3577b34da6a3ce929d0e0e4736';
+      const response = await getWithTraceparent(
+        '/items/9',
+        `00-${callerTrace}-00f067aa0ba902b7-00`,
+      );
+
+      expect(response.traceId).toBe(callerTrace);
+      await flush();
+      const inTrace = exporter
+        .getFinishedSpans()
+        .filter((span) => span.spanContext().traceId === callerTrace);
+      expect(inTrace).toEqual([]);
+    });
   });
 
   describe('a second app in the same process', () => {

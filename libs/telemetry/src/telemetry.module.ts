@@ -8,10 +8,11 @@ import {
 } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
-import { OpenTelemetryModule } from 'nestjs-otel';
+import { TraceService } from 'nestjs-otel';
 import { collectDefaultMetrics, register, Registry, type RegistryContentType } from 'prom-client';
 import { bufferedStdout } from './logging/buffered-stdout';
 import { loggerParams } from './logging/logger-options';
+import { RequestLogMiddleware } from './logging/request-log.middleware';
 import { HttpMetricsMiddleware, httpMetricProviders } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { upstreamMetricProviders } from './metrics/upstream-metrics';
@@ -20,8 +21,11 @@ import { ServerSpanMiddleware } from './tracing/server-span.middleware';
 import { TELEMETRY_OPTIONS, type TelemetryModuleOptions } from './telemetry-options';
 
 /**
- * Traces (nestjs-otel over the SDK the preload started), Prometheus metrics at
- * /metrics and JSON logs for one service. Import it once, in the root module.
+ * Traces (over the SDK the preload started), Prometheus metrics at /metrics
+ * and JSON logs for one service. Import it once, in the root module.
+ *
+ * From nestjs-otel only `@Span()` and `TraceService`: its module would add a
+ * middleware to every request for its wide events, which no service uses.
  */
 @Global()
 @Module({})
@@ -35,7 +39,6 @@ export class TelemetryModule implements NestModule, OnApplicationShutdown {
     return {
       module: TelemetryModule,
       imports: [
-        OpenTelemetryModule.forRoot(),
         PrometheusModule.register({
           global: true,
           controller: MetricsController,
@@ -44,13 +47,21 @@ export class TelemetryModule implements NestModule, OnApplicationShutdown {
         }),
         LoggerModule.forRoot(loggerParams(options, bufferedStdout())),
       ],
-      providers: [optionsProvider, ...httpMetricProviders, ...upstreamMetricProviders],
-      exports: [optionsProvider, ...upstreamMetricProviders],
+      providers: [
+        optionsProvider,
+        TraceService,
+        ...httpMetricProviders,
+        ...upstreamMetricProviders,
+      ],
+      exports: [optionsProvider, TraceService, ...upstreamMetricProviders],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware, ServerSpanMiddleware).forRoutes('{*path}');
+    // The span first: the metrics' exemplars and the request log line need its trace id.
+    consumer
+      .apply(ServerSpanMiddleware, HttpMetricsMiddleware, RequestLogMiddleware)
+      .forRoutes('{*path}');
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { type ServiceConfig, SERVICE_CONFIG } from '@obs/service-kit';
+import { createSecretKey } from 'node:crypto';
 import { AuthController } from './auth.controller';
 import { JwtAuthGuard } from './jwt-auth.guard';
 
@@ -9,7 +10,11 @@ import { JwtAuthGuard } from './jwt-auth.guard';
   imports: [
     JwtModule.registerAsync({
       inject: [SERVICE_CONFIG],
-      useFactory: (config: ServiceConfig) => ({ secret: config.JWT_SECRET }),
+      // A key object, not the string: given a string, jsonwebtoken first tries to
+      // parse it as a public key, and throws and catches on every verification.
+      useFactory: (config: ServiceConfig) => ({
+        secret: createSecretKey(Buffer.from(config.JWT_SECRET)),
+      }),
     }),
   ],
   controllers: [AuthController],

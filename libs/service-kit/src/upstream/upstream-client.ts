@@ -136,7 +136,15 @@ export class UpstreamClient {
     return { status: response.status, body };
   }
 
+  /**
+   * The call's client span. In a trace that is not recorded (not sampled: most
+   * of them) it is the caller's own non-recording span instead: a child could
+   * only be unsampled too, the callee continues the same trace from the same
+   * `traceparent` flags, and every operation on the span is a no-op.
+   */
   private startSpan(path: string, method: string): Span {
+    const active = trace.getActiveSpan();
+    if (active?.isRecording() === false) return active;
     const span = tracer.startSpan(method, { kind: SpanKind.CLIENT });
     if (span.isRecording()) {
       span.setAttributes({

@@ -1,7 +1,7 @@
 import { destination, type DestinationStream } from 'pino';
 
 /** Log lines are written to stdout in blocks of about this many bytes... */
-const BLOCK_BYTES = 4_096;
+const BLOCK_BYTES = 12_288;
 /** ...or after this long, whichever comes first, so a quiet service's lines still show up. */
 const FLUSH_INTERVAL_MS = 250;
 

@@ -3,7 +3,9 @@ import {
   Controller,
   Get,
   type INestApplication,
+  type MiddlewareConsumer,
   Module,
+  type NestModule,
   Param,
   Post,
   Req,
@@ -12,9 +14,10 @@ import { NestFactory } from '@nestjs/core';
 import type { Request } from 'express';
 import { InjectPinoLogger, LoggerModule, PinoLogger } from 'nestjs-pino';
 import { Writable } from 'node:stream';
-import { loggerParams } from './logger-options';
+import { isoTime, loggerParams } from './logger-options';
+import { RequestLogMiddleware } from './request-log.middleware';
 
-// The module's logger settings in a real Nest app, writing to a stream the test
+// The module's logger settings and request log line in a real Nest app, writing to a stream the test
 // reads instead of stdout.
 
 const lines: Record<string, unknown>[] = [];
@@ -44,6 +47,12 @@ class TestController {
   login(@Req() request: Request, @Body() credentials: { email: string; password: string }) {
     this.logger.info({ req: request, credentials }, 'login attempt');
     this.logger.info({ headers: request.headers, token: 'eyJ.secret.token' }, 'headers seen');
+    // Secrets in child-logger bindings, which pino formats apart from a line's own fields.
+    this.logger.assign({
+      session: { token: 'eyJ.bound.token', user: { password: credentials.password } },
+    });
+    this.logger.logger.child({ login: { cookie: 'session=bound' } }).info('child logger');
+    this.logger.info('after assign');
     return { ok: true };
   }
 
@@ -57,7 +66,11 @@ class TestController {
   imports: [LoggerModule.forRoot(loggerParams({ serviceName: 'test-service' }, output))],
   controllers: [TestController],
 })
-class TestAppModule {}
+class TestAppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestLogMiddleware).forRoutes('{*path}');
+  }
+}
 
 describe('loggerParams', () => {
   let app: INestApplication;
@@ -162,6 +175,34 @@ describe('loggerParams', () => {
       headers: { authorization: '[redacted]', cookie: '[redacted]' },
       token: '[redacted]',
     });
-    expect(JSON.stringify(lines)).not.toMatch(new RegExp(secrets.join('|')));
+    expect(lines.find((line) => line.msg === 'child logger')).toMatchObject({
+      login: { cookie: '[redacted]' },
+      session: { token: '[redacted]', user: { password: '[redacted]' } },
+    });
+    expect(lines.find((line) => line.msg === 'after assign')).toMatchObject({
+      session: { token: '[redacted]', user: { password: '[redacted]' } },
+    });
+    expect(JSON.stringify(lines)).not.toMatch(
+      new RegExp([...secrets, 'eyJ.bound.token', 'session=bound'].join('|')),
+    );
+  });
+});
+
+describe('isoTime', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each([
+    '2025-03-01T10:00:00.000Z',
+    '2025-03-01T10:00:00.007Z',
+    '2025-03-01T10:00:00.042Z',
+    '2025-03-01T10:00:00.999Z',
+    '2025-03-01T10:00:01.000Z',
+    '2025-12-31T23:59:59.500Z',
+  ])('writes %s as pino does', (iso) => {
+    const time = isoTime();
+    jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2025-03-01T09:59:59.999Z'));
+    time(); // a line one second earlier: the cached second must move on
+    jest.spyOn(Date, 'now').mockReturnValue(Date.parse(iso));
+    expect(time()).toBe(`,"time":"${iso}"`);
   });
 });

@@ -68,7 +68,7 @@ export class HttpMetricsMiddleware implements NestMiddleware {
 
   use(request: Request, response: Response, next: NextFunction): void {
     if (UNMEASURED_PATH.test(request.originalUrl)) return next();
-    const startedAt = process.hrtime.bigint();
+    const startedAt = performance.now();
     const traceId = sampledTraceId();
     this.inFlight.inc();
     response.once('close', () => {
@@ -78,11 +78,14 @@ export class HttpMetricsMiddleware implements NestMiddleware {
         route: routeTemplate(request),
         status_code: String(response.statusCode),
       };
-      const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+      const value = (performance.now() - startedAt) / 1000;
       this.requests.inc(labels);
-      // prom-client types exemplar labels as if they were the metric's labels.
-      const exemplarLabels = (traceId ? { trace_id: traceId } : {}) as Record<HttpLabel, string>;
-      this.duration.observe({ labels, value: seconds, exemplarLabels });
+      // prom-client types exemplar labels as if they were the metric's labels. Without
+      // any, it keeps the bucket's exemplar from an earlier sampled request.
+      const exemplarLabels = traceId
+        ? ({ trace_id: traceId } as unknown as Record<HttpLabel, string>)
+        : undefined;
+      this.duration.observe({ labels, value, exemplarLabels });
     });
     next();
   }

@@ -1,33 +1,32 @@
-import type { IncomingMessage } from 'node:http';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 
-/** Paths that are polled by machines: tracing them would only add noise and cost. */
-const UNTRACED_PATH = /^\/(health\/|metrics|admin\/faults)/;
-
-export function isUntracedRequest(request: IncomingMessage): boolean {
-  return UNTRACED_PATH.test(request.url ?? '');
+export interface InstrumentationChoice {
+  /** Send pino's log records over OTLP as well (OTEL_LOGS_EXPORTER=otlp). */
+  sendLogs: boolean;
+  /** A span per SQL query (OTEL_INSTRUMENTATION_PG_ENABLED=true). */
+  pgQuerySpans: boolean;
 }
 
 /**
  * The instrumentations every service needs, and only those: loading the
  * whole auto-instrumentation bundle costs start-up time and memory for
- * libraries these services never use. http gives the server spans and
- * extracts the caller's trace context; the client spans of calls to other
- * services are made by service-kit's UpstreamClient, which injects it. No
- * Express or Nest instrumentation: their spans around every middleware and
- * handler cost more CPU than all the rest (bench/README.md); TelemetryModule
- * names the server span after the route.
+ * libraries these services never use. pino's puts the trace and span ids on
+ * every log line.
+ *
+ * HTTP is traced by the service's own code instead, deciding on sampling
+ * first (bench/README.md): TelemetryModule makes the server spans and
+ * service-kit's UpstreamClient the client spans, propagating the W3C trace
+ * context both ways. No Express or Nest instrumentation either: their spans
+ * around every middleware and handler cost more CPU than all the rest.
+ *
+ * pg query spans are opt-in: the instrumentation wraps every query, in a
+ * sampled trace or not (ten per order), while the repositories' `@Span()`
+ * spans already time the domain work each query belongs to.
  */
-export function serviceInstrumentations(options: { sendLogs: boolean }): Instrumentation[] {
-  return [
-    new HttpInstrumentation({
-      ignoreIncomingRequestHook: isUntracedRequest,
-      disableOutgoingRequestInstrumentation: true,
-    }),
-    new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
-    new PinoInstrumentation({ disableLogSending: !options.sendLogs }),
-  ];
+export function serviceInstrumentations(choice: InstrumentationChoice): Instrumentation[] {
+  const pino = new PinoInstrumentation({ disableLogSending: !choice.sendLogs });
+  if (!choice.pgQuerySpans) return [pino];
+  return [new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }), pino];
 }

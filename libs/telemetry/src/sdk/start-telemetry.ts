@@ -1,10 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { startNodeSdk } from '@opentelemetry/sdk-node';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { context, logs, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import { OTLPTraceExporter as OtlpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import {
+  defaultResource,
+  detectResources,
+  hostDetector,
+  processDetector,
+  type Resource,
+  resourceAttributesEnvDetector,
+  resourceFromAttributes,
+  serviceNameEnvDetector,
+} from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { reportExportErrorsRarely } from './export-errors';
 import { serviceInstrumentations } from './instrumentations';
+import { otlpLogProvider } from './otlp-logs';
+import { numberFromEnv, otlpProtocol } from './otel-env';
 import { samplerFromEnv } from './sampler';
 
 export interface StartTelemetryOptions {
@@ -21,18 +48,25 @@ export interface StartTelemetryOptions {
 export interface RunningTelemetry {
   /** Flushes every pending span, then stops the SDK. Safe to call more than once. */
   shutdown(): Promise<void>;
+  /** The sampler is parent-based: a caller's "not sampled" is final for the whole request. */
+  readonly followsCallerSampling: boolean;
 }
 
 // Shared through globalThis because the preload and the application are separate bundles.
 const RUNNING = Symbol.for('obs.telemetry.running');
 type TelemetryGlobal = typeof globalThis & { [RUNNING]?: RunningTelemetry };
 
-const NOOP: RunningTelemetry = { shutdown: async () => undefined };
+const NOOP: RunningTelemetry = { shutdown: async () => undefined, followsCallerSampling: false };
 
 /**
- * Starts the OpenTelemetry SDK from the standard OTEL_* variables. Call it before
- * anything else is required (the `--require` preload), so http, express, Nest,
- * undici, pg and pino are patched when they load.
+ * Starts tracing from the standard OTEL_* variables. Call it before anything
+ * else is required (the `--require` preload), so pino (and pg, when asked for)
+ * are patched when they load.
+ *
+ * Built from the SDK's parts rather than `@opentelemetry/sdk-node`'s
+ * `startNodeSdk`, which loads every exporter it could be configured with (gRPC,
+ * Zipkin, Prometheus, OTLP metrics and logs: ~500 modules and ~40 MB per
+ * service) to use one (bench/README.md).
  */
 export function startTelemetry(options: StartTelemetryOptions): RunningTelemetry {
   const env = options.env ?? process.env;
@@ -41,32 +75,90 @@ export function startTelemetry(options: StartTelemetryOptions): RunningTelemetry
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return (global[RUNNING] = NOOP);
 
   reportExportErrorsRarely(env.OTEL_SERVICE_NAME ?? options.serviceName);
-  const sdk = startNodeSdk({
-    logLevel: 'none',
-    // Lowest priority: OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override these.
-    baseResource: defaultResource().merge(
-      resourceFromAttributes({
-        [ATTR_SERVICE_NAME]: options.serviceName,
-        [ATTR_SERVICE_VERSION]: options.serviceVersion,
-        'deployment.environment.name': env.NODE_ENV ?? 'development',
-        'service.instance.id': randomUUID(),
-      }),
-    ),
-    sampler: samplerFromEnv(env),
-    spanProcessors: options.spanProcessors,
-    // Metrics are scraped by Prometheus from /metrics; OTLP metrics would double them.
-    metricReaders: [],
-    // Logs go to stdout as JSON; OTLP log export only when explicitly asked for.
-    logRecordProcessors: env.OTEL_LOGS_EXPORTER ? undefined : [],
-    instrumentations: serviceInstrumentations({ sendLogs: Boolean(env.OTEL_LOGS_EXPORTER) }),
+  const resource = serviceResource(options, env);
+  const sendLogs = env.OTEL_LOGS_EXPORTER?.trim() === 'otlp';
+  const pgQuerySpans = env.OTEL_INSTRUMENTATION_PG_ENABLED?.trim().toLowerCase() === 'true';
+  registerInstrumentations({
+    instrumentations: serviceInstrumentations({ sendLogs, pgQuerySpans }),
   });
 
+  const sampler = samplerFromEnv(env);
+  const tracerProvider = new TracerProvider({
+    resource,
+    sampler,
+    spanProcessors: options.spanProcessors ?? spanProcessorsFromEnv(env),
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
+  );
+  trace.setGlobalTracerProvider(tracerProvider);
+  const providers: { shutdown(): Promise<void> }[] = [tracerProvider];
+  if (sendLogs) {
+    const loggerProvider = otlpLogProvider(resource, env);
+    logs.setGlobalLoggerProvider(loggerProvider);
+    providers.push(loggerProvider);
+  }
+
+  const stop = async () =>
+    void (await Promise.all(providers.map((provider) => provider.shutdown())));
   let stopping: Promise<void> | undefined;
   const running: RunningTelemetry = {
-    shutdown: () =>
-      (stopping ??= Promise.race([sdk.shutdown().catch(() => undefined), flushDeadline()])),
+    followsCallerSampling: sampler instanceof ParentBasedSampler,
+    shutdown: () => (stopping ??= Promise.race([stop().catch(() => undefined), flushDeadline()])),
   };
   return (global[RUNNING] = running);
+}
+
+/**
+ * The service's own attributes, lowest priority; then the host and process;
+ * then OTEL_RESOURCE_ATTRIBUTES, and OTEL_SERVICE_NAME above all.
+ */
+function serviceResource(options: StartTelemetryOptions, env: NodeJS.ProcessEnv): Resource {
+  const own = resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: options.serviceName,
+    [ATTR_SERVICE_VERSION]: options.serviceVersion,
+    'deployment.environment.name': env.NODE_ENV ?? 'development',
+    'service.instance.id': randomUUID(),
+  });
+  const detected = detectResources({
+    detectors: [
+      hostDetector,
+      processDetector,
+      resourceAttributesEnvDetector,
+      serviceNameEnvDetector,
+    ],
+  });
+  return defaultResource().merge(own).merge(detected);
+}
+
+/**
+ * OTEL_TRACES_EXPORTER (`otlp`, `console`, `none`) with OTLP over HTTP in the
+ * encoding OTEL_EXPORTER_OTLP_PROTOCOL names; the exporters read their endpoint
+ * and headers from the standard variables themselves.
+ */
+function spanProcessorsFromEnv(env: NodeJS.ProcessEnv): SpanProcessor[] {
+  const names = (env.OTEL_TRACES_EXPORTER ?? 'otlp').split(',').map((name) => name.trim());
+  if (names.includes('none')) return [];
+  return names.map((name) => {
+    if (name === 'console') return new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() });
+    if (name !== 'otlp')
+      throw new Error(
+        `OTEL_TRACES_EXPORTER: unsupported exporter "${name}" (use otlp, console or none)`,
+      );
+    return new BatchSpanProcessor({
+      exporter:
+        otlpProtocol(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') === 'http/json'
+          ? new OtlpJsonTraceExporter()
+          : new OtlpProtobufTraceExporter(),
+      maxQueueSize: numberFromEnv(env, 'OTEL_BSP_MAX_QUEUE_SIZE'),
+      maxExportBatchSize: numberFromEnv(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+      scheduledDelayMillis: numberFromEnv(env, 'OTEL_BSP_SCHEDULE_DELAY'),
+      exportTimeoutMillis: numberFromEnv(env, 'OTEL_BSP_EXPORT_TIMEOUT'),
+    });
+  });
 }
 
 /** An unreachable collector must not hold a stopping service past its own shutdown deadline. */
@@ -74,6 +166,11 @@ const FLUSH_DEADLINE_MS = 5_000;
 
 function flushDeadline(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, FLUSH_DEADLINE_MS).unref());
+}
+
+/** Whether the SDK started by the preload, if any, follows a caller's sampling decision. */
+export function followsCallerSampling(): boolean {
+  return (globalThis as TelemetryGlobal)[RUNNING]?.followsCallerSampling === true;
 }
 
 /** Flushes and stops the SDK started by the preload, if any. */

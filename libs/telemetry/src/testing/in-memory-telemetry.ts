@@ -1,12 +1,8 @@
 // For specs (`@obs/telemetry/testing`): the real SDK with an in-memory exporter,
 // as a service's `--require` preload starts it with OTLP. Import it before the
 // code under test.
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
-// The module object itself (not a namespace copy), so the patch reaches every caller.
-import http from 'node:http';
 import { startTelemetry } from '../sdk';
-import { isUntracedRequest } from '../sdk/instrumentations';
 
 export interface InMemoryTelemetry {
   exporter: InMemorySpanExporter;
@@ -31,14 +27,8 @@ function start(serviceName: string): InMemoryTelemetry {
     spanProcessors: [spanProcessor],
     env: { NODE_ENV: 'test' },
   });
-  // Jest loads modules through its own registry, so the SDK's require hooks never
-  // see node:http and no server or client span would be made. Apply the same
-  // instrumentation to it directly, through the entry point the SDK offers for that.
-  const httpInstrumentation = new HttpInstrumentation({
-    ignoreIncomingRequestHook: isUntracedRequest,
-  });
-  for (const definition of httpInstrumentation.getModuleDefinitions()) {
-    if (definition.name === 'http') definition.patch?.(http);
-  }
+  // Server and client spans come from TelemetryModule and UpstreamClient, not from
+  // require hooks (which Jest's module registry would bypass), so specs see the same
+  // HTTP spans a running service makes.
   return { exporter, flush: () => spanProcessor.forceFlush() };
 }

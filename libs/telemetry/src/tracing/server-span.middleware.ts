@@ -1,35 +1,123 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
-import { context, trace } from '@opentelemetry/api';
-import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type SpanContext,
+} from '@opentelemetry/api';
+import {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_URL_PATH,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@opentelemetry/semantic-conventions';
 import type { NextFunction, Request, Response } from 'express';
 import { routeTemplate } from '../metrics/http-metrics';
 import { UNMATCHED_ROUTE } from '../metrics/metric-names';
+import { followsCallerSampling } from '../sdk/start-telemetry';
 
 /** Response header carrying the request's trace id, to quote in a bug report or find in Jaeger. */
 export const TRACE_ID_HEADER = 'x-trace-id';
 
+/** Paths that are polled by machines: tracing them would only add noise and cost. */
+const UNTRACED_PATH = /^\/(health\/|metrics|admin\/faults)/;
+
+const tracer = trace.getTracer('@obs/telemetry');
+
 /**
- * What the server span needs from the application: the trace id on the
- * response, and the route template Express matched, which the http
- * instrumentation turns into the span's name (`GET /api/orders/:id`) and
- * `http.route`. Doing it here replaces the Express and Nest instrumentations,
- * whose spans around every middleware and handler cost more CPU than the rest
- * of tracing together (bench/README.md).
+ * The server span of every request: continues the caller's trace from
+ * `traceparent`, is named after the route template (`GET /api/orders/:id`)
+ * with `http.route`, and puts the trace id in `x-trace-id`.
+ *
+ * Made here rather than by the OpenTelemetry http instrumentation because the
+ * sampling decision comes first: a request whose trace is not sampled (90% in
+ * production) costs a span id, a header and a context, not the URL parsing,
+ * attribute building and per-listener context binding the instrumentation does
+ * for every request, which was the largest single cost of tracing
+ * (bench/README.md). A caller's "not sampled", under the parent-based
+ * sampler, even skips the SDK's span start. Attributes follow the stable HTTP
+ * semantic conventions.
  */
 @Injectable()
 export class ServerSpanMiddleware implements NestMiddleware {
   use(request: Request, response: Response, next: NextFunction): void {
-    const active = context.active();
-    const traceId = trace.getSpan(active)?.spanContext().traceId;
-    if (traceId) response.setHeader(TRACE_ID_HEADER, traceId);
-    const rpc = getRPCMetadata(active);
-    if (rpc?.type === RPCType.HTTP) {
-      // 'finish' comes before the 'close' on which the instrumentation ends the span.
-      response.once('finish', () => {
-        const route = routeTemplate(request);
-        if (route !== UNMATCHED_ROUTE) rpc.route = route;
+    if (UNTRACED_PATH.test(request.originalUrl)) return next();
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const caller = trace.getSpanContext(parent);
+    const span =
+      caller && !(caller.traceFlags & TraceFlags.SAMPLED) && followsCallerSampling()
+        ? unsampledChildOf(caller)
+        : tracer.startSpan(request.method, { kind: SpanKind.SERVER }, parent);
+    const { traceId } = span.spanContext();
+    // An all-zero id means no SDK is running (OTEL_SDK_DISABLED): nothing to quote.
+    if (trace.isSpanContextValid(span.spanContext())) response.setHeader(TRACE_ID_HEADER, traceId);
+    if (span.isRecording()) {
+      span.setAttributes({
+        [ATTR_HTTP_REQUEST_METHOD]: request.method,
+        [ATTR_URL_PATH]: request.path,
+        [ATTR_URL_SCHEME]: request.protocol,
+        [ATTR_SERVER_ADDRESS]: request.hostname,
+        [ATTR_NETWORK_PROTOCOL_VERSION]: request.httpVersion,
+        [ATTR_CLIENT_ADDRESS]: request.socket.remoteAddress,
+        [ATTR_USER_AGENT_ORIGINAL]: request.headers['user-agent'],
       });
+      response.once('close', () => endServerSpan(span, request, response));
     }
-    next();
+    context.with(trace.setSpan(parent, span), next);
   }
+}
+
+/**
+ * The span the SDK would make for a caller whose trace is not sampled, when
+ * the sampler follows the caller: not recorded, the caller's trace id and
+ * state, a span id of its own. Made here because the SDK's full span start
+ * (sampler, attribute and link checks, its own metrics) was the largest cost
+ * of tracing a request in the services behind the gateway (bench/README.md).
+ */
+function unsampledChildOf(caller: SpanContext): Span {
+  return trace.wrapSpanContext({
+    traceId: caller.traceId,
+    spanId: randomSpanId(),
+    traceFlags: TraceFlags.NONE,
+    traceState: caller.traceState,
+  });
+}
+
+const SPAN_ID = Buffer.alloc(8);
+
+/** 8 random bytes as 16 hex digits, never all zero, as the SDK's id generator makes them. */
+function randomSpanId(): string {
+  do {
+    SPAN_ID.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, 0);
+    SPAN_ID.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, 4);
+  } while (SPAN_ID.readUInt32BE(0) === 0 && SPAN_ID.readUInt32BE(4) === 0);
+  return SPAN_ID.toString('hex');
+}
+
+function endServerSpan(span: Span, request: Request, response: Response): void {
+  const route = routeTemplate(request);
+  if (route !== UNMATCHED_ROUTE) {
+    span.updateName(`${request.method} ${route}`);
+    span.setAttribute(ATTR_HTTP_ROUTE, route);
+  }
+  span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.statusCode);
+  if (response.statusCode >= 500) {
+    span.setAttribute(ATTR_ERROR_TYPE, String(response.statusCode));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  } else if (!response.writableFinished) {
+    // The client went away before the answer was sent.
+    span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
+  }
+  span.end();
 }
