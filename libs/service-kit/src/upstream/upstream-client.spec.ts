@@ -1,14 +1,11 @@
-import { HttpException, type INestApplication, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { TelemetryModule } from '@obs/telemetry';
+import { HttpException, type INestApplication } from '@nestjs/common';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { register } from 'prom-client';
-import { loadConfig } from '../config/service-config';
 import { toErrorBody } from '../errors/http-error.filter';
 import { FaultRegistry } from '../faults/fault-registry';
-import { ServiceKitModule } from '../service-kit.module';
 import { type UpstreamClient, UpstreamClients } from './upstream-client';
+import { startUpstreamTestApp } from './upstream-test-app';
 
 // UpstreamClient as services get it from Nest, calling a node:http stub on a
 // loopback port, a port nothing listens on, and a stub that never answers.
@@ -72,28 +69,12 @@ describe('UpstreamClient', () => {
     });
 
     const stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
-    const config = loadConfig(
-      { serviceName: 'test-service', defaultPort: 8090 },
-      {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        PRODUCT_SERVICE_URL: stubUrl,
-        ORDER_SERVICE_URL: stubUrl,
-        USER_SERVICE_URL: `http://127.0.0.1:${closedPort}`,
-        UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
-      },
-    );
-
-    @Module({
-      imports: [
-        TelemetryModule.forRoot({ serviceName: config.serviceName, logLevel: 'silent' }),
-        ServiceKitModule.forRoot(config),
-      ],
-    })
-    class TestAppModule {}
-
-    app = await NestFactory.create(TestAppModule, { logger: false });
-    await app.init();
+    app = await startUpstreamTestApp({
+      PRODUCT_SERVICE_URL: stubUrl,
+      ORDER_SERVICE_URL: stubUrl,
+      USER_SERVICE_URL: `http://127.0.0.1:${closedPort}`,
+      UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
+    });
     const clients = app.get(UpstreamClients);
     products = clients.for('product-service');
     users = clients.for('user-service');

@@ -2,15 +2,12 @@
 import { startInMemoryTelemetry } from '@obs/telemetry/testing';
 
 const { exporter, flush } = startInMemoryTelemetry('test-service');
-import { type INestApplication, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { TelemetryModule } from '@obs/telemetry';
+import type { INestApplication } from '@nestjs/common';
 import { context, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../config/service-config';
-import { ServiceKitModule } from '../service-kit.module';
 import { type UpstreamClient, UpstreamClients } from './upstream-client';
+import { startUpstreamTestApp } from './upstream-test-app';
 
 // The trace context an upstream call carries, in a sampled trace and in one that is not.
 
@@ -26,25 +23,9 @@ describe('UpstreamClient tracing', () => {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
     await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
-    const config = loadConfig(
-      { serviceName: 'test-service', defaultPort: 8090 },
-      {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        PRODUCT_SERVICE_URL: `http://127.0.0.1:${(stub.address() as AddressInfo).port}`,
-      },
-    );
-
-    @Module({
-      imports: [
-        TelemetryModule.forRoot({ serviceName: config.serviceName, logLevel: 'silent' }),
-        ServiceKitModule.forRoot(config),
-      ],
-    })
-    class TestAppModule {}
-
-    app = await NestFactory.create(TestAppModule, { logger: false });
-    await app.init();
+    app = await startUpstreamTestApp({
+      PRODUCT_SERVICE_URL: `http://127.0.0.1:${(stub.address() as AddressInfo).port}`,
+    });
     products = app.get(UpstreamClients).for('product-service');
   });
 
