@@ -2,11 +2,9 @@
 // reports/drills/latest.json summarising the last invocation.
 import fs from 'node:fs';
 import path from 'node:path';
+import { DASHBOARDS_DIR } from '../checks/dashboard-panels.ts';
 import type { DrillConfig } from './config.ts';
 import type { DrillRecord, DrillResult } from './drill.ts';
-
-const REPO = path.resolve(import.meta.dirname, '../..');
-const DASHBOARDS_DIR = path.join(REPO, 'deploy/grafana/dashboards');
 
 export interface DashboardLink {
   title: string;
