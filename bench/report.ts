@@ -2,8 +2,14 @@
 // their spread, the ratios to the baseline, and the budget verdict.
 import type { ServiceName } from '../tools/services/launcher.ts';
 
-export const CONFIGURATION_NAMES = ['baseline', 'default', 'full'] as const;
+/**
+ * The three the budget is about, then two that split `default` into its parts
+ * (run only when BENCH_CONFIGS names them): `tracing` without the request log
+ * lines, `logging` without the SDK.
+ */
+export const CONFIGURATION_NAMES = ['baseline', 'default', 'full', 'tracing', 'logging'] as const;
 export type ConfigurationName = (typeof CONFIGURATION_NAMES)[number];
+export const BUDGET_CONFIGURATIONS: readonly ConfigurationName[] = ['baseline', 'default', 'full'];
 export const PATH_NAMES = ['product', 'order'] as const;
 export type PathName = (typeof PATH_NAMES)[number];
 

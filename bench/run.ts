@@ -18,6 +18,7 @@ import {
 import { startOtlpSink, type OtlpSink } from './otlp-sink.ts';
 import { cpuSeconds, sampleRss } from './process-stats.ts';
 import {
+  BUDGET_CONFIGURATIONS,
   buildReport,
   CONFIGURATION_NAMES,
   type ConfigurationName,
@@ -41,6 +42,10 @@ const CONFIGURATIONS: Record<ConfigurationName, Record<string, string>> = {
   default: { LOG_LEVEL: 'info' },
   // Every trace recorded and exported.
   full: { LOG_LEVEL: 'info', OTEL_TRACES_SAMPLER: 'parentbased_always_on' },
+  // default's tracing alone: no request log lines.
+  tracing: { LOG_LEVEL: 'warn' },
+  // default's request log lines alone: no SDK.
+  logging: { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'info' },
 };
 
 /**
@@ -93,9 +98,9 @@ function readSettings(env: NodeJS.ProcessEnv) {
       fail(`${name}: expected a positive integer, got "${raw}"`);
     return value;
   };
-  const subset = <T extends string>(name: string, all: readonly T[]): T[] => {
+  const subset = <T extends string>(name: string, all: readonly T[], fallback = all): T[] => {
     const raw = env[name]?.trim();
-    if (!raw) return [...all];
+    if (!raw) return [...fallback];
     const chosen = raw.split(',').map((item) => item.trim());
     const unknown = chosen.filter((item) => !all.includes(item as T));
     if (unknown.length > 0)
@@ -107,7 +112,7 @@ function readSettings(env: NodeJS.ProcessEnv) {
     warmupSeconds: seconds('BENCH_WARMUP', 5),
     rounds: count('BENCH_ROUNDS', 3),
     vus: count('BENCH_VUS', 16),
-    configurations: subset('BENCH_CONFIGS', CONFIGURATION_NAMES),
+    configurations: subset('BENCH_CONFIGS', CONFIGURATION_NAMES, BUDGET_CONFIGURATIONS),
     paths: subset('BENCH_PATHS', PATH_NAMES),
     portBase: count('BENCH_PORT_BASE', 28080),
     maxHeapMb: whole('BENCH_MAX_HEAP_MB', CONTAINER_HEAP_MB),

@@ -2,7 +2,7 @@
 // them (`node --require ./instrumentation.js main.js`), for the end-to-end
 // tests, the drills and the benchmark. Erasable TypeScript: Node runs it as is.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const SERVICES = [
@@ -96,18 +96,21 @@ export async function startServices(options: LaunchOptions): Promise<RunningServ
   const start = async (name: ServiceName, env: Record<string, string> = {}) => {
     const root = repoRoot();
     const dist = join(root, 'dist/apps', name);
-    const log = createWriteStream(logFile(name), { flags: 'a' });
+    // The service writes its stdout and stderr to the file itself, as under
+    // `node main.js >> service.log`: copying them through a pipe in this process
+    // would spend the launcher's CPU on every log line, on the same cores as the
+    // services the benchmark measures.
+    const log = openSync(logFile(name), 'a');
     const child = spawn(
       process.execPath,
       ['--require', join(dist, 'instrumentation.js'), join(dist, 'main.js')],
       {
         cwd: root,
         env: { ...envFor(name), ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', log, log],
       },
     );
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    closeSync(log);
     processes.set(name, child);
     await waitUntilReady(name, urls[name], child, options.readyTimeoutMs ?? 60_000);
   };

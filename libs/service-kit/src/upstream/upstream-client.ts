@@ -174,8 +174,13 @@ export class UpstreamClient {
           }),
       ...request.headers,
     });
-    // traceparent (and tracestate, baggage) naming the client span as the callee's parent.
-    propagation.inject(trace.setSpan(context.active(), span), headers);
+    // traceparent (and tracestate, baggage) naming the client span as the callee's parent;
+    // in an unsampled trace that span is the active one already.
+    const active = context.active();
+    propagation.inject(
+      trace.getSpan(active) === span ? active : trace.setSpan(active, span),
+      headers,
+    );
     return new Promise((resolve, reject) => {
       let settled = false;
       const settle = (error: Error | undefined, answer?: { status: number; text: string }) => {

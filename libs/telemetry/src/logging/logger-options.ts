@@ -2,6 +2,7 @@ import type { Params } from 'nestjs-pino';
 import { type DestinationStream, type Logger, symbols } from 'pino';
 import type { Options } from 'pino-http';
 import type { TelemetryModuleOptions } from '../telemetry-options';
+import { traceFields } from './trace-fields';
 
 /** Keys whose values are credentials: redacted at the top of a log line and two levels down. */
 const SECRET_KEYS = ['authorization', 'cookie', 'password', 'accessToken', 'token'];
@@ -114,8 +115,8 @@ export function isoTime(): () => string {
 }
 
 /**
- * nestjs-pino settings: one JSON line per event, secrets redacted, written to
- * `output` (default: pino's own stdout stream).
+ * nestjs-pino settings: one JSON line per event, with the active trace's ids,
+ * secrets redacted, written to `output` (default: pino's own stdout stream).
  *
  * nestjs-pino's per-request pino-http middleware is not mounted (`forRoutes:
  * []`): its child logger, serializers and response hooks for every request
@@ -128,6 +129,7 @@ export function loggerParams(options: TelemetryModuleOptions, output?: Destinati
     level: options.logLevel ?? 'info',
     base: { service: options.serviceName },
     timestamp: isoTime(),
+    mixin: traceFields,
     formatters: { level: (label) => ({ level: label }), log: redactNested },
     onChild: redactChildBindings,
     redact: { paths: REDACTED_PATHS, censor: CENSOR },

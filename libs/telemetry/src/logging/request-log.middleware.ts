@@ -11,7 +11,7 @@ const UNLOGGED_PATH = /^\/(metrics|health\/)/;
  * (the template, as in the metrics), `status_code` and `duration_ms`, at
  * `info` for 2xx/3xx, `warn` for 4xx and `error` for 5xx or an answer that was
  * never finished. The line is written inside the request's trace context, so
- * pino's instrumentation adds its `trace_id` and `span_id`.
+ * the logger's mixin adds its `trace_id` and `span_id`.
  *
  * One pino call with the four fields rather than pino-http's per-request child
  * logger, serializers and hooks (bench/README.md). Each request still runs in

@@ -12,8 +12,8 @@ export interface InstrumentationChoice {
 /**
  * The instrumentations every service needs, and only those: loading the
  * whole auto-instrumentation bundle costs start-up time and memory for
- * libraries these services never use. pino's puts the trace and span ids on
- * every log line.
+ * libraries these services never use. pino's, only to send log records over
+ * OTLP: the trace ids on every line come from the logger's own mixin.
  *
  * HTTP is traced by the service's own code instead, deciding on sampling
  * first (bench/README.md): TelemetryModule makes the server spans and
@@ -26,7 +26,12 @@ export interface InstrumentationChoice {
  * spans already time the domain work each query belongs to.
  */
 export function serviceInstrumentations(choice: InstrumentationChoice): Instrumentation[] {
-  const pino = new PinoInstrumentation({ disableLogSending: !choice.sendLogs });
-  if (!choice.pgQuerySpans) return [pino];
-  return [new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }), pino];
+  const instrumentations: Instrumentation[] = [];
+  if (choice.pgQuerySpans)
+    instrumentations.push(
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
+    );
+  if (choice.sendLogs)
+    instrumentations.push(new PinoInstrumentation({ disableLogCorrelation: true }));
+  return instrumentations;
 }

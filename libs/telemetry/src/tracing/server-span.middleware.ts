@@ -1,6 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import {
   context,
+  INVALID_TRACEID,
   propagation,
   ROOT_CONTEXT,
   type Span,
@@ -61,7 +62,7 @@ export class ServerSpanMiddleware implements NestMiddleware {
         : tracer.startSpan(request.method, { kind: SpanKind.SERVER }, parent);
     const { traceId } = span.spanContext();
     // An all-zero id means no SDK is running (OTEL_SDK_DISABLED): nothing to quote.
-    if (trace.isSpanContextValid(span.spanContext())) response.setHeader(TRACE_ID_HEADER, traceId);
+    if (traceId !== INVALID_TRACEID) response.setHeader(TRACE_ID_HEADER, traceId);
     if (span.isRecording()) {
       span.setAttributes({
         [ATTR_HTTP_REQUEST_METHOD]: request.method,
