@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bufferedStdout } from './buffered-stdout';
+
+// The block-buffered log output, writing to a real file (in-process) and to a
+// real stdout (a child process that exits with lines still gathered).
+
+const line = (n: number) => `${JSON.stringify({ level: 'info', n, msg: 'x'.repeat(200) })}\n`;
+
+describe('bufferedStdout', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'buffered-stdout-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('holds a few lines back, then writes every line in order on flushSync', () => {
+    const file = join(dir, 'out.log');
+    const stream = bufferedStdout(openSync(file, 'w'));
+    for (let n = 0; n < 3; n += 1) stream.write(line(n));
+    expect(readFileSync(file, 'utf8')).toBe('');
+
+    stream.flushSync();
+    expect(readFileSync(file, 'utf8')).toBe(line(0) + line(1) + line(2));
+    stream.end();
+  });
+
+  it('hands a full block to the file without being asked', async () => {
+    const file = join(dir, 'out.log');
+    const stream = bufferedStdout(openSync(file, 'w'));
+    const lines = Array.from({ length: 100 }, (_, n) => line(n)); // ~22 KiB: one block and a rest
+    for (const text of lines) stream.write(text);
+
+    // The block is written asynchronously; wait until it is there (the test's timeout bounds this).
+    let written = '';
+    while (written.length === 0) {
+      await new Promise((wake) => setTimeout(wake, 20));
+      written = readFileSync(file, 'utf8');
+    }
+    expect(written.length).toBeGreaterThanOrEqual(12_288);
+    expect(lines.join('').startsWith(written)).toBe(true);
+
+    stream.end();
+    expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
+  });
+
+  it('writes the lines still gathered when the process exits', () => {
+    const source = join(__dirname, 'buffered-stdout.ts');
+    const output = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '--eval',
+        `import { bufferedStdout } from ${JSON.stringify(source)};
+         const out = bufferedStdout();
+         for (let n = 0; n < 5; n += 1) out.write(JSON.stringify({ n }) + '\\n');
+         process.exit(0);`,
+      ],
+      { encoding: 'utf8' },
+    );
+
+    expect(
+      output
+        .trim()
+        .split('\n')
+        .map((text) => JSON.parse(text).n),
+    ).toEqual([0, 1, 2, 3, 4]);
+  });
+});
