@@ -110,7 +110,7 @@ function readSettings(env: NodeJS.ProcessEnv) {
   return {
     durationSeconds: seconds('BENCH_DURATION', 15),
     warmupSeconds: seconds('BENCH_WARMUP', 5),
-    rounds: count('BENCH_ROUNDS', 3),
+    rounds: count('BENCH_ROUNDS', 5),
     vus: count('BENCH_VUS', 16),
     configurations: subset('BENCH_CONFIGS', CONFIGURATION_NAMES, BUDGET_CONFIGURATIONS),
     paths: subset('BENCH_PATHS', PATH_NAMES),
