@@ -2,7 +2,7 @@
 // wrote (BENCH_CPU_PROF=<dir> npm run bench makes the services write them) and
 // prints the functions and the packages with the most self time.
 //
-//   node bench/profile-summary.ts <file-or-dir>... [--top 25] [--skip 8]
+//   npm run bench:profile -- <file-or-dir>... [--top 25] [--skip 8]
 //
 // --skip leaves out the first seconds of each profile: a profile covers the
 // whole life of the process, and start-up (module loading) is not the hot path.
@@ -51,7 +51,7 @@ const skipMicros = option('--skip', 0) * 1e6;
 const files = profileFiles(args);
 if (files.length === 0) {
   process.stderr.write(
-    'usage: node bench/profile-summary.ts <file-or-dir>... [--top 25] [--skip seconds]\n',
+    'usage: npm run bench:profile -- <file-or-dir>... [--top 25] [--skip seconds]\n',
   );
   process.exit(2);
 }

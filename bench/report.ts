@@ -42,8 +42,8 @@ export interface Measurement {
   cpuMsPerRequest: number;
   cpuMsPerRequestByService: Record<ServiceName, number>;
   /**
-   * CPU of the benchmark's own process (the OTLP sink, and copying the services'
-   * stdout to their log files): it shares the machine with the services.
+   * CPU of the benchmark's own process (the OTLP sink, k6's supervision): it
+   * shares the machine with the services.
    */
   runnerCpuMsPerRequest: number;
   /** Highest VmRSS sampled while the load ran. */
