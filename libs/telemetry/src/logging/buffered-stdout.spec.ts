@@ -44,8 +44,10 @@ describe('bufferedStdout', () => {
     expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
   });
 
-  it('writes the lines still gathered when the process exits', () => {
+  /** Runs `ending` in a child process after it wrote five lines; returns the numbers on its stdout. */
+  function linesOfAChildThat(ending: string): number[] {
     const source = join(__dirname, 'buffered-stdout.ts');
+    // execFileSync throws if the child exits with an error.
     const output = execFileSync(
       process.execPath,
       [
@@ -54,16 +56,21 @@ describe('bufferedStdout', () => {
         `import { bufferedStdout } from ${JSON.stringify(source)};
          const out = bufferedStdout();
          for (let n = 0; n < 5; n += 1) out.write(JSON.stringify({ n }) + '\\n');
-         process.exit(0);`,
+         ${ending}`,
       ],
       { encoding: 'utf8' },
     );
+    return output
+      .trim()
+      .split('\n')
+      .map((text) => (JSON.parse(text) as { n: number }).n);
+  }
 
-    expect(
-      output
-        .trim()
-        .split('\n')
-        .map((text) => JSON.parse(text).n),
-    ).toEqual([0, 1, 2, 3, 4]);
+  it('writes the lines still gathered when the process exits', () => {
+    expect(linesOfAChildThat('process.exit(0);')).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('writes them, and exits cleanly, when the process ends because it has nothing left to do', () => {
+    expect(linesOfAChildThat('')).toEqual([0, 1, 2, 3, 4]);
   });
 });
