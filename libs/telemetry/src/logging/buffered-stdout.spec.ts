@@ -51,6 +51,8 @@ describe('bufferedStdout', () => {
     const output = execFileSync(
       process.execPath,
       [
+        // The library's TypeScript, run by Node's type stripping as an ES module.
+        '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON',
         '--input-type=module',
         '--eval',
         `import { bufferedStdout } from ${JSON.stringify(source)};
