@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { context, logs, propagation, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  logs,
+  propagation,
+  type Span,
+  type SpanKind,
+  trace,
+  type Tracer,
+  TraceFlags,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   CompositePropagator,
@@ -23,6 +33,8 @@ import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
   ParentBasedSampler,
+  type Sampler,
+  SamplingDecision,
   SimpleSpanProcessor,
   type SpanProcessor,
   TracerProvider,
@@ -33,6 +45,7 @@ import { serviceInstrumentations } from './instrumentations';
 import { otlpLogProvider } from './otlp-logs';
 import { numberFromEnv, otlpProtocol } from './otel-env';
 import { samplerFromEnv } from './sampler';
+import { TraceIdHandover } from './trace-id-handover';
 
 export interface StartTelemetryOptions {
   /** `service.name` unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES set it. */
@@ -50,13 +63,19 @@ export interface RunningTelemetry {
   shutdown(): Promise<void>;
   /** The sampler is parent-based: a caller's "not sampled" is final for the whole request. */
   readonly followsCallerSampling: boolean;
+  /** The first span of a new trace; see `startRootSpan`. */
+  startRootSpan(tracer: Tracer, name: string, kind: SpanKind, parent: Context): Span;
 }
 
 // Shared through globalThis because the preload and the application are separate bundles.
 const RUNNING = Symbol.for('obs.telemetry.running');
 type TelemetryGlobal = typeof globalThis & { [RUNNING]?: RunningTelemetry };
 
-const NOOP: RunningTelemetry = { shutdown: async () => undefined, followsCallerSampling: false };
+const NOOP: RunningTelemetry = {
+  shutdown: async () => undefined,
+  followsCallerSampling: false,
+  startRootSpan: (tracer, name, kind, parent) => tracer.startSpan(name, { kind }, parent),
+};
 
 /**
  * Starts tracing from the standard OTEL_* variables. Call it before anything
@@ -83,9 +102,11 @@ export function startTelemetry(options: StartTelemetryOptions): RunningTelemetry
   });
 
   const sampler = samplerFromEnv(env);
+  const ids = new TraceIdHandover();
   const tracerProvider = new TracerProvider({
     resource,
     sampler,
+    idGenerator: ids,
     spanProcessors: options.spanProcessors ?? spanProcessorsFromEnv(env),
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -107,6 +128,10 @@ export function startTelemetry(options: StartTelemetryOptions): RunningTelemetry
   let stopping: Promise<void> | undefined;
   const running: RunningTelemetry = {
     followsCallerSampling: sampler instanceof ParentBasedSampler,
+    startRootSpan: (tracer, name, kind, parent) =>
+      samplesNewTrace(sampler, ids, name, kind, parent, (traceId) =>
+        ids.withTraceId(traceId, () => tracer.startSpan(name, { kind }, parent)),
+      ),
     shutdown: () => (stopping ??= Promise.race([stop().catch(() => undefined), flushDeadline()])),
   };
   return (global[RUNNING] = running);
@@ -166,6 +191,45 @@ const FLUSH_DEADLINE_MS = 5_000;
 
 function flushDeadline(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, FLUSH_DEADLINE_MS).unref());
+}
+
+/**
+ * Asks the sampler about a new trace id first: a trace it drops gets a
+ * non-recording span with that id and a fresh span id, as the SDK would make
+ * it, without the SDK's span start (id and attribute checks, links, its own
+ * metrics); a trace it keeps is started by `start`. Every sampler
+ * OTEL_TRACES_SAMPLER can name decides a root span from its trace id alone, so
+ * the SDK's own call to it agrees.
+ */
+function samplesNewTrace(
+  sampler: Sampler,
+  ids: TraceIdHandover,
+  name: string,
+  kind: SpanKind,
+  parent: Context,
+  start: (traceId: string) => Span,
+): Span {
+  const traceId = ids.generateTraceId();
+  const { decision } = sampler.shouldSample(parent, traceId, name, kind, {}, []);
+  if (decision !== SamplingDecision.NOT_RECORD) return start(traceId);
+  return trace.wrapSpanContext({
+    traceId,
+    spanId: ids.generateSpanId(),
+    traceFlags: TraceFlags.NONE,
+  });
+}
+
+/**
+ * The first span of a new trace (a request no caller's trace context came
+ * with), made by the SDK the preload started when its sampler keeps the trace.
+ */
+export function startRootSpan(tracer: Tracer, name: string, kind: SpanKind, parent: Context): Span {
+  return ((globalThis as TelemetryGlobal)[RUNNING] ?? NOOP).startRootSpan(
+    tracer,
+    name,
+    kind,
+    parent,
+  );
 }
 
 /** Whether the SDK started by the preload, if any, follows a caller's sampling decision. */

@@ -26,7 +26,7 @@ import {
 import type { NextFunction, Request, Response } from 'express';
 import { routeTemplate } from '../metrics/http-metrics';
 import { UNMATCHED_ROUTE } from '../metrics/metric-names';
-import { followsCallerSampling } from '../sdk/start-telemetry';
+import { followsCallerSampling, startRootSpan } from '../sdk/start-telemetry';
 
 /** Response header carrying the request's trace id, to quote in a bug report or find in Jaeger. */
 export const TRACE_ID_HEADER = 'x-trace-id';
@@ -46,9 +46,9 @@ const tracer = trace.getTracer('@obs/telemetry');
  * production) costs a span id, a header and a context, not the URL parsing,
  * attribute building and per-listener context binding the instrumentation does
  * for every request, which was the largest single cost of tracing
- * (bench/README.md). A caller's "not sampled", under the parent-based
- * sampler, even skips the SDK's span start. Attributes follow the stable HTTP
- * semantic conventions.
+ * (bench/README.md). Neither a caller's "not sampled", under the parent-based
+ * sampler, nor a new trace the sampler drops goes through the SDK's span start.
+ * Attributes follow the stable HTTP semantic conventions.
  */
 @Injectable()
 export class ServerSpanMiddleware implements NestMiddleware {
@@ -56,8 +56,9 @@ export class ServerSpanMiddleware implements NestMiddleware {
     if (UNTRACED_PATH.test(request.originalUrl)) return next();
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const caller = trace.getSpanContext(parent);
-    const span =
-      caller && !(caller.traceFlags & TraceFlags.SAMPLED) && followsCallerSampling()
+    const span = !caller
+      ? startRootSpan(tracer, request.method, SpanKind.SERVER, parent)
+      : !(caller.traceFlags & TraceFlags.SAMPLED) && followsCallerSampling()
         ? unsampledChildOf(caller)
         : tracer.startSpan(request.method, { kind: SpanKind.SERVER }, parent);
     const { traceId } = span.spanContext();

@@ -1,0 +1,66 @@
+import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace';
+import { startRootSpan, startTelemetry } from './start-telemetry';
+
+// New traces under ratio sampling, with the real SDK: the sampler is asked
+// before the SDK's span start, and the spans it keeps carry the judged trace id.
+
+const exporter = new InMemorySpanExporter();
+const processor = new SimpleSpanProcessor({ exporter });
+startTelemetry({
+  serviceName: 'root-span-spec',
+  serviceVersion: 'test',
+  spanProcessors: [processor],
+  env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' },
+});
+const tracer = trace.getTracer('root-span-spec');
+const judge = new TraceIdRatioBasedSampler(0.5);
+
+describe('startRootSpan', () => {
+  const spans = Array.from({ length: 1000 }, () => {
+    const span = startRootSpan(tracer, 'GET', SpanKind.SERVER, ROOT_CONTEXT);
+    span.end();
+    return span;
+  });
+  const kept = spans.filter((span) => span.spanContext().traceFlags & TraceFlags.SAMPLED);
+  const dropped = spans.filter((span) => !(span.spanContext().traceFlags & TraceFlags.SAMPLED));
+
+  it('keeps the traces the ratio sampler keeps, judged on the trace id each span carries', () => {
+    for (const span of spans) {
+      const { traceId, traceFlags } = span.spanContext();
+      const verdict = judge.shouldSample(ROOT_CONTEXT, traceId).decision;
+      expect(traceFlags & TraceFlags.SAMPLED ? 'kept' : 'dropped').toBe(
+        verdict ? 'kept' : 'dropped',
+      );
+    }
+    // Half of them, as the ratio says (1000 tosses: 400–600 fails once in ~10^10 runs). Were the
+    // SDK to judge a fresh trace id of its own after this one passed, only a quarter would be kept.
+    expect(kept.length).toBeGreaterThan(400);
+    expect(kept.length).toBeLessThan(600);
+  });
+
+  it('exports every kept span under its own trace id, and nothing for a dropped one', async () => {
+    await processor.forceFlush();
+    const exported = exporter.getFinishedSpans().map((span) => span.spanContext().traceId);
+    expect(exported.sort()).toEqual(kept.map((span) => span.spanContext().traceId).sort());
+    expect(new Set(exported).size).toBe(exported.length);
+  });
+
+  it('gives a dropped trace valid ids, as the SDK would', () => {
+    for (const span of dropped) {
+      expect(trace.isSpanContextValid(span.spanContext())).toBe(true);
+      expect(span.isRecording()).toBe(false);
+    }
+  });
+
+  it('leaves no handed-over trace id behind for the next span', () => {
+    const before = new Set(spans.map((span) => span.spanContext().traceId));
+    const next = tracer.startSpan('next');
+    next.end();
+    expect(before.has(next.spanContext().traceId)).toBe(false);
+  });
+});
