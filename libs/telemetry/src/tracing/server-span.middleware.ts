@@ -8,8 +8,6 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
-  TraceFlags,
-  type SpanContext,
 } from '@opentelemetry/api';
 import {
   ATTR_CLIENT_ADDRESS,
@@ -26,7 +24,7 @@ import {
 import type { NextFunction, Request, Response } from 'express';
 import { routeTemplate } from '../metrics/http-metrics';
 import { UNMATCHED_ROUTE } from '../metrics/metric-names';
-import { followsCallerSampling, startRootSpan } from '../sdk/start-telemetry';
+import { startSpanSamplingFirst } from '../sdk/start-telemetry';
 
 /** Response header carrying the request's trace id, to quote in a bug report or find in Jaeger. */
 export const TRACE_ID_HEADER = 'x-trace-id';
@@ -46,21 +44,16 @@ const tracer = trace.getTracer('@obs/telemetry');
  * production) costs a span id, a header and a context, not the URL parsing,
  * attribute building and per-listener context binding the instrumentation does
  * for every request, which was the largest single cost of tracing
- * (bench/README.md). Neither a caller's "not sampled", under the parent-based
- * sampler, nor a new trace the sampler drops goes through the SDK's span start.
- * Attributes follow the stable HTTP semantic conventions.
+ * (bench/README.md). A trace the sampler drops does not even go through the
+ * SDK's span start (`startSpanSamplingFirst`). Attributes follow the stable
+ * HTTP semantic conventions.
  */
 @Injectable()
 export class ServerSpanMiddleware implements NestMiddleware {
   use(request: Request, response: Response, next: NextFunction): void {
     if (UNTRACED_PATH.test(request.originalUrl)) return next();
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const caller = trace.getSpanContext(parent);
-    const span = !caller
-      ? startRootSpan(tracer, request.method, SpanKind.SERVER, parent)
-      : !(caller.traceFlags & TraceFlags.SAMPLED) && followsCallerSampling()
-        ? unsampledChildOf(caller)
-        : tracer.startSpan(request.method, { kind: SpanKind.SERVER }, parent);
+    const span = startSpanSamplingFirst(tracer, request.method, SpanKind.SERVER, parent);
     const { traceId } = span.spanContext();
     // An all-zero id means no SDK is running (OTEL_SDK_DISABLED): nothing to quote.
     if (traceId !== INVALID_TRACEID) response.setHeader(TRACE_ID_HEADER, traceId);
@@ -78,33 +71,6 @@ export class ServerSpanMiddleware implements NestMiddleware {
     }
     context.with(trace.setSpan(parent, span), next);
   }
-}
-
-/**
- * The span the SDK would make for a caller whose trace is not sampled, when
- * the sampler follows the caller: not recorded, the caller's trace id and
- * state, a span id of its own. Made here because the SDK's full span start
- * (sampler, attribute and link checks, its own metrics) was the largest cost
- * of tracing a request in the services behind the gateway (bench/README.md).
- */
-function unsampledChildOf(caller: SpanContext): Span {
-  return trace.wrapSpanContext({
-    traceId: caller.traceId,
-    spanId: randomSpanId(),
-    traceFlags: TraceFlags.NONE,
-    traceState: caller.traceState,
-  });
-}
-
-const SPAN_ID = Buffer.alloc(8);
-
-/** 8 random bytes as 16 hex digits, never all zero, as the SDK's id generator makes them. */
-function randomSpanId(): string {
-  do {
-    SPAN_ID.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, 0);
-    SPAN_ID.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, 4);
-  } while (SPAN_ID.readUInt32BE(0) === 0 && SPAN_ID.readUInt32BE(4) === 0);
-  return SPAN_ID.toString('hex');
 }
 
 function endServerSpan(span: Span, request: Request, response: Response): void {

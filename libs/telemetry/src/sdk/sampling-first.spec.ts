@@ -1,28 +1,29 @@
-import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
+import { createTraceState, ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace';
-import { startRootSpan, startTelemetry } from './start-telemetry';
+import { startSpanSamplingFirst, startTelemetry } from './start-telemetry';
 
-// New traces under ratio sampling, with the real SDK: the sampler is asked
-// before the SDK's span start, and the spans it keeps carry the judged trace id.
+// Server spans under parent-based ratio sampling, with the real SDK: the sampler
+// is asked before the SDK's span start, the new traces it keeps carry the judged
+// trace id, and a caller's decision is followed.
 
 const exporter = new InMemorySpanExporter();
 const processor = new SimpleSpanProcessor({ exporter });
 startTelemetry({
-  serviceName: 'root-span-spec',
+  serviceName: 'sampling-first-spec',
   serviceVersion: 'test',
   spanProcessors: [processor],
   env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' },
 });
-const tracer = trace.getTracer('root-span-spec');
+const tracer = trace.getTracer('sampling-first-spec');
 const judge = new TraceIdRatioBasedSampler(0.5);
 
-describe('startRootSpan', () => {
+describe('startSpanSamplingFirst: a new trace', () => {
   const spans = Array.from({ length: 1000 }, () => {
-    const span = startRootSpan(tracer, 'GET', SpanKind.SERVER, ROOT_CONTEXT);
+    const span = startSpanSamplingFirst(tracer, 'GET', SpanKind.SERVER, ROOT_CONTEXT);
     span.end();
     return span;
   });
@@ -46,6 +47,7 @@ describe('startRootSpan', () => {
   it('exports every kept span under its own trace id, and nothing for a dropped one', async () => {
     await processor.forceFlush();
     const exported = exporter.getFinishedSpans().map((span) => span.spanContext().traceId);
+    exporter.reset();
     expect(exported.sort()).toEqual(kept.map((span) => span.spanContext().traceId).sort());
     expect(new Set(exported).size).toBe(exported.length);
   });
@@ -62,5 +64,48 @@ describe('startRootSpan', () => {
     const next = tracer.startSpan('next');
     next.end();
     expect(before.has(next.spanContext().traceId)).toBe(false);
+  });
+});
+
+describe('startSpanSamplingFirst: a caller’s trace', () => {
+  const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const callerSpan = '00f067aa0ba902b7';
+  const traceState = createTraceState('vendor=value');
+  const from = (traceFlags: TraceFlags) =>
+    trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: callerTrace,
+      spanId: callerSpan,
+      traceFlags,
+      traceState,
+      isRemote: true,
+    });
+
+  beforeEach(() => exporter.reset());
+
+  it('continues a caller’s unsampled trace unrecorded, with its own span id and the trace state', async () => {
+    const span = startSpanSamplingFirst(tracer, 'GET', SpanKind.SERVER, from(TraceFlags.NONE));
+    span.end();
+    await processor.forceFlush();
+
+    const { traceId, spanId, traceFlags } = span.spanContext();
+    expect({ traceId, traceFlags, recording: span.isRecording() }).toEqual({
+      traceId: callerTrace,
+      traceFlags: TraceFlags.NONE,
+      recording: false,
+    });
+    expect(spanId).toMatch(/^(?!0{16})[0-9a-f]{16}$/);
+    expect(spanId).not.toBe(callerSpan);
+    expect(span.spanContext().traceState?.get('vendor')).toBe('value');
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('records a caller’s sampled trace as the SDK does, whatever the ratio says', async () => {
+    const span = startSpanSamplingFirst(tracer, 'GET', SpanKind.SERVER, from(TraceFlags.SAMPLED));
+    span.end();
+    await processor.forceFlush();
+
+    const [exported] = exporter.getFinishedSpans();
+    expect(exported.spanContext().traceId).toBe(callerTrace);
+    expect(exported.parentSpanContext?.spanId).toBe(callerSpan);
   });
 });
