@@ -84,7 +84,7 @@ export async function startServices(options: LaunchOptions): Promise<RunningServ
     AGENT_SERVICE_URL: urls['agent-service'],
     ...options.env,
     PORT: String(ports[name]),
-    DATA_DIR: join(options.dataDir, name),
+    DATA_DIR: options.dataDir,
     ...(options.postgresUrl && DATABASES[name]
       ? { DATABASE_URL: `${options.postgresUrl.replace(/\/$/, '')}/${DATABASES[name]}` }
       : {}),

@@ -36,7 +36,7 @@ describe('loadConfig', () => {
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
       PORT: 8081,
-      DATA_DIR: '.data/user-service',
+      DATA_DIR: '.data',
       FAULT_INJECTION: 'disabled',
       USER_SERVICE_URL: 'http://localhost:8081',
       PRODUCT_SERVICE_URL: 'http://localhost:8082',
@@ -51,7 +51,7 @@ describe('loadConfig', () => {
     expect(loadConfig(GATEWAY, {}).PORT).toBe(8080);
     expect(loadConfig(PRODUCT_SERVICE, {})).toMatchObject({
       PORT: 8082,
-      DATA_DIR: '.data/product-service',
+      DATA_DIR: '.data',
     });
   });
 

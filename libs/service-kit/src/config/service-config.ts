@@ -45,7 +45,8 @@ export function serviceConfigSchema(options: ServiceConfigOptions) {
         .string()
         .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
         .optional(),
-      DATA_DIR: z.string().min(1).default(`.data/${options.serviceName}`),
+      /** The embedded databases' root: each service keeps its own in `<DATA_DIR>/<service>`. */
+      DATA_DIR: z.string().min(1).default('.data'),
       JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
       JWT_EXPIRES_IN_SECONDS: z.coerce.number().int().positive().default(3_600),
     })

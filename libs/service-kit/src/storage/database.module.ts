@@ -1,4 +1,5 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
 import { SERVICE_CONFIG } from '../config/config.token';
 import type { ServiceConfig } from '../config/service-config';
 import { Readiness } from '../health/readiness';
@@ -34,7 +35,7 @@ export class DatabaseModule implements OnApplicationShutdown {
               schema: options.schema,
               migrationsFolder: options.migrationsFolder,
               databaseUrl: config.DATABASE_URL,
-              dataDir: config.DATA_DIR,
+              dataDir: join(config.DATA_DIR, config.serviceName),
             });
             readiness.register('database', database.ping);
             return database;

@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { mkdirSync } from 'node:fs';
 import { Pool } from 'pg';
+import { lockDataDir } from './data-dir-lock';
 
 /** A Drizzle database over either storage engine: the queries are the same PostgreSQL. */
 export type Database<TSchema extends Record<string, unknown>> = PgDatabase<
@@ -21,6 +22,7 @@ export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
   migrationsFolder: string;
   /** A postgres:// URL; when absent the embedded PGlite under `dataDir` is used. */
   databaseUrl?: string;
+  /** The embedded database's own directory, locked while open (`<dataDir>.lock`). */
   dataDir: string;
 }
 
@@ -61,13 +63,23 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
   }
 
   mkdirSync(options.dataDir, { recursive: true });
-  const client = new PGlite(options.dataDir, { postgresqlconf: PGLITE_SETTINGS });
-  const db = drizzlePglite(client, { schema: options.schema });
-  await migratePglite(db, migrationConfig);
-  return {
-    db: db as unknown as Database<TSchema>,
-    engine: 'pglite',
-    ping: async () => void (await client.query('select 1')),
-    close: () => client.close(),
-  };
+  // Two PGlite instances on one directory corrupt it: claim it before opening.
+  const lock = lockDataDir(options.dataDir);
+  try {
+    const client = new PGlite(options.dataDir, { postgresqlconf: PGLITE_SETTINGS });
+    const db = drizzlePglite(client, { schema: options.schema });
+    await migratePglite(db, migrationConfig);
+    return {
+      db: db as unknown as Database<TSchema>,
+      engine: 'pglite',
+      ping: async () => void (await client.query('select 1')),
+      close: async () => {
+        await client.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
