@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsStorableText } from './limits';
 
 export const AGENT_TYPES = ['crm', 'catalog', 'order-assistant'] as const;
 export type AgentType = (typeof AGENT_TYPES)[number];
@@ -20,10 +21,11 @@ export class ExecuteAgentDto {
   @IsIn(AGENT_TYPES)
   agentType: AgentType;
 
-  @ApiProperty({ example: 'find a laptop under 1500' })
+  @ApiProperty({ minLength: 1, maxLength: 2_000, example: 'find a laptop under 1500' })
   @IsString()
   @MinLength(1)
   @MaxLength(2_000)
+  @IsStorableText()
   input: string;
 
   @ApiPropertyOptional({

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import {
   CreateOrderDto,
+  INT32_MAX,
   ExecuteAgentDto,
   ListProductsQuery,
   RegisterDto,
@@ -78,5 +79,35 @@ describe('public API contracts', () => {
         items: [{ productId: 1, quantity: 1 }],
       }),
     ).toEqual(['orderId']);
+  });
+
+  it('bounds every number by what its integer column holds', async () => {
+    expect(
+      await problems(CreateOrderDto, {
+        items: [
+          { productId: 9_007_199_254_740_992, quantity: 1 },
+          { productId: INT32_MAX, quantity: 1 },
+        ],
+      }),
+    ).toEqual(['items.0.productId']);
+    expect(await problems(ListProductsQuery, { offset: '3.3e16' })).toEqual(['offset']);
+    expect(await problems(ListProductsQuery, { offset: '1.2e308' })).toEqual(['offset']);
+    expect(await problems(ListProductsQuery, { offset: String(INT32_MAX) })).toEqual([]);
+  });
+
+  it('refuses text PostgreSQL cannot store, naming each field', async () => {
+    expect(
+      await problems(RegisterDto, {
+        email: 'ada@example.com',
+        password: 'nul\u0000is fine in a password: it is hashed',
+        name: 'A\u0000da',
+      }),
+    ).toEqual(['name']);
+    expect(await problems(ListProductsQuery, { q: 'lap\u0000top' })).toEqual(['q']);
+    expect(await problems(ExecuteAgentDto, { agentType: 'crm', input: '\u0000' })).toEqual([
+      'input',
+    ]);
+    // Other control characters are text PostgreSQL stores.
+    expect(await problems(ListProductsQuery, { q: 'tab\there\u0007' })).toEqual([]);
   });
 });

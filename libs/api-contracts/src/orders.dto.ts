@@ -10,11 +10,13 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { INT32_MAX } from './limits';
 
 export class OrderItemInputDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ minimum: 1, maximum: INT32_MAX, example: 1 })
   @IsInt()
   @Min(1)
+  @Max(INT32_MAX)
   productId: number;
 
   @ApiProperty({ minimum: 1, maximum: 100, example: 2 })
@@ -25,7 +27,7 @@ export class OrderItemInputDto {
 }
 
 export class CreateOrderDto {
-  @ApiProperty({ type: [OrderItemInputDto] })
+  @ApiProperty({ type: [OrderItemInputDto], minItems: 1, maxItems: 50 })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -74,7 +76,7 @@ export class ReserveStockDto {
   @IsUUID()
   orderId: string;
 
-  @ApiProperty({ type: [OrderItemInputDto] })
+  @ApiProperty({ type: [OrderItemInputDto], minItems: 1, maxItems: 50 })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { INT32_MAX, IsStorableText } from './limits';
 
 export class ProductDto {
   @ApiProperty()
@@ -45,16 +46,21 @@ export class ListProductsQuery {
   @Max(100)
   limit = 20;
 
-  @ApiPropertyOptional({ type: Number, minimum: 0, default: 0 })
+  @ApiPropertyOptional({ type: Number, minimum: 0, maximum: INT32_MAX, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(INT32_MAX)
   offset = 0;
 
-  @ApiPropertyOptional({ description: 'Words to find in the name, description or category.' })
+  @ApiPropertyOptional({
+    description: 'Words to find in the name, description or category.',
+    maxLength: 100,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @IsStorableText()
   q?: string;
 }

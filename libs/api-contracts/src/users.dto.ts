@@ -1,10 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsStorableText } from './limits';
 
 export class RegisterDto {
-  @ApiProperty({ example: 'ada@example.com' })
+  @ApiProperty({ format: 'email', maxLength: 254, example: 'ada@example.com' })
   @IsEmail()
   @MaxLength(254)
+  @IsStorableText()
   email: string;
 
   @ApiProperty({ minLength: 8, maxLength: 128, example: 'correct horse battery' })
@@ -17,6 +19,7 @@ export class RegisterDto {
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @IsStorableText()
   name: string;
 }
 
@@ -25,7 +28,7 @@ export class LoginDto {
   @IsEmail()
   email: string;
 
-  @ApiProperty({ example: 'correct horse battery' })
+  @ApiProperty({ minLength: 1, maxLength: 128, example: 'correct horse battery' })
   @IsString()
   @MinLength(1)
   @MaxLength(128)

@@ -5,6 +5,9 @@ import {
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
+import { PGlite } from '@electric-sql/pglite';
+import { type SQL, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/pglite';
 import { toErrorBody } from './http-error.filter';
 
 describe('toErrorBody', () => {
@@ -107,6 +110,49 @@ describe('toErrorBody', () => {
     ['null', null],
   ])('answers 500 with a generic message for %s, revealing nothing', (_kind, thrown) => {
     expect(toErrorBody(thrown)).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Internal server error',
+    });
+  });
+});
+
+describe('toErrorBody for the data errors PostgreSQL raises', () => {
+  // The embedded engine in memory, through Drizzle as the services use it.
+  const client = new PGlite();
+  const db = drizzle(client);
+  afterAll(() => client.close());
+  const refused = (query: SQL) =>
+    db.execute(query).then(
+      () => {
+        throw new Error('the query was expected to fail');
+      },
+      (error: unknown) => error,
+    );
+
+  it('answers 400 for a number a column cannot hold (22003) and an invalid text (22P02)', async () => {
+    expect(toErrorBody(await refused(sql`select ${'9007199254740992'}::int`))).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message:
+        'a value in the request cannot be stored: value "9007199254740992" is out of range for type integer',
+    });
+    expect(toErrorBody(await refused(sql`select ${'not-a-uuid'}::uuid`))).toMatchObject({
+      statusCode: 400,
+      message: expect.stringContaining('invalid input syntax for type uuid'),
+    });
+  });
+
+  it('answers 400 for text PostgreSQL cannot store, such as a NUL character', async () => {
+    const error = await refused(sql`select ${'a\u0000b'}::text`);
+
+    expect(toErrorBody(error)).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+  });
+
+  it('keeps any other database error a 500 without its details', async () => {
+    const error = await refused(sql`select * from no_such_table`);
+
+    expect(toErrorBody(error)).toEqual({
       statusCode: 500,
       error: 'Internal Server Error',
       message: 'Internal server error',

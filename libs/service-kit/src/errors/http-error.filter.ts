@@ -18,7 +18,8 @@ export interface ErrorBody {
 
 /**
  * Every error leaves as `{statusCode, error, message}`. An HttpException keeps
- * its status; a body-parser error keeps its 4xx; anything else is a 500 whose
+ * its status; a body-parser error keeps its 4xx; a value PostgreSQL refuses as
+ * data (SQLSTATE class 22) is the client's 400; anything else is a 500 whose
  * details go to the log, never to the client.
  */
 @Catch()
@@ -51,6 +52,13 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const message = typeof payload === 'string' ? payload : reason(status);
     return { statusCode: status, error: reason(status), message };
   }
+  const dataError = databaseDataError(exception);
+  if (dataError)
+    return {
+      statusCode: HttpStatus.BAD_REQUEST,
+      error: reason(HttpStatus.BAD_REQUEST),
+      message: `a value in the request cannot be stored: ${dataError.message}`,
+    };
   const status = clientErrorStatus(exception);
   if (status)
     return {
@@ -63,6 +71,21 @@ export function toErrorBody(exception: unknown): ErrorBody {
     error: reason(HttpStatus.INTERNAL_SERVER_ERROR),
     message: 'Internal server error',
   };
+}
+
+/**
+ * PostgreSQL's "data exception" class (22P02 invalid text, 22003 out of range, 22021
+ * a NUL byte, …): the request carried a value the column cannot hold. The second line
+ * of defence behind the DTOs' bounds. Both engines set the SQLSTATE as `code`, and
+ * Drizzle wraps their error as `cause`; the driver's message never includes the SQL.
+ */
+function databaseDataError(exception: unknown): Error | undefined {
+  for (let current = exception; current; current = (current as { cause?: unknown }).cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && current instanceof Error)
+      return current;
+  }
+  return undefined;
 }
 
 /** body-parser reports malformed or oversized bodies as errors carrying a 4xx `status`. */
