@@ -85,6 +85,15 @@ export class ReserveStockDto {
   items: OrderItemInputDto[];
 }
 
+/** Internal: what product-service released when an order was cancelled. */
+export class StockReleaseDto {
+  @ApiProperty({ format: 'uuid' })
+  orderId: string;
+
+  @ApiProperty({ description: 'Order lines whose reserved units went back to stock.' })
+  releasedItems: number;
+}
+
 /** Internal: what product-service reserved, with the prices it charged. */
 export class StockReservationDto {
   @ApiProperty({ format: 'uuid' })

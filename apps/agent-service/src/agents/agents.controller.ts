@@ -1,12 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { AgentResultDto, AgentTypeDto, ExecuteAgentDto } from '@obs/api-contracts';
+import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AgentResultDto, AgentTypeDto, ApiErrors, ExecuteAgentDto } from '@obs/api-contracts';
 import { CALLER_ID_HEADER, CallerId } from '@obs/service-kit';
 import { AgentsService } from './agents.service';
 
@@ -30,8 +24,11 @@ export class AgentsController {
     description: 'The caller, set by the gateway.',
   })
   @ApiOkResponse({ type: AgentResultDto })
-  @ApiBadRequestResponse({ description: 'Unknown agent type, or an invalid input or context.' })
-  @ApiUnauthorizedResponse({ description: `No ${CALLER_ID_HEADER} header.` })
+  @ApiErrors(
+    [400, 'Unknown agent type, or an invalid input or context.'],
+    [401, `No ${CALLER_ID_HEADER} header.`],
+    413,
+  )
   execute(@CallerId() callerId: string, @Body() request: ExecuteAgentDto): Promise<AgentResultDto> {
     return this.agents.execute(request, callerId);
   }

@@ -1,6 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AgentResultDto, AgentTypeDto, ExecuteAgentDto } from '@obs/api-contracts';
+import {
+  AgentResultDto,
+  AgentTypeDto,
+  ApiErrors,
+  ExecuteAgentDto,
+  UPSTREAM_ERRORS,
+} from '@obs/api-contracts';
 import {
   CALLER_ID_HEADER,
   SERVICE_CONFIG,
@@ -24,6 +30,7 @@ export class AgentsController {
 
   @Get()
   @ApiOkResponse({ type: [AgentTypeDto] })
+  @ApiErrors(...UPSTREAM_ERRORS)
   list(@Res({ passthrough: true }) response: Response) {
     return relay<AgentTypeDto[]>(this.agents, '/agents', response);
   }
@@ -33,6 +40,12 @@ export class AgentsController {
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
   @ApiOkResponse({ type: AgentResultDto })
+  @ApiErrors(
+    [400, 'Unknown agent type, or an invalid input or context.'],
+    401,
+    413,
+    ...UPSTREAM_ERRORS,
+  )
   execute(
     @Caller() callerId: string,
     @Body() request: ExecuteAgentDto,

@@ -1,12 +1,13 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { AccessTokenDto, LoginDto, RegisterDto, UserDto } from '@obs/api-contracts';
+  AccessTokenDto,
+  ApiErrors,
+  LoginDto,
+  RegisterDto,
+  UPSTREAM_ERRORS,
+  UserDto,
+} from '@obs/api-contracts';
 import { type UpstreamClient, UpstreamClients } from '@obs/service-kit';
 import type { Response } from 'express';
 import { relay } from '../proxy/relay';
@@ -22,7 +23,7 @@ export class AuthController {
 
   @Post('register')
   @ApiCreatedResponse({ type: UserDto })
-  @ApiConflictResponse({ description: 'The email is already registered.' })
+  @ApiErrors(400, [409, 'The email is already registered.'], 413, ...UPSTREAM_ERRORS)
   register(@Body() request: RegisterDto, @Res({ passthrough: true }) response: Response) {
     return relay<UserDto>(this.users, '/users/register', response, {
       method: 'POST',
@@ -33,7 +34,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: AccessTokenDto })
-  @ApiUnauthorizedResponse({ description: 'Unknown email or wrong password.' })
+  @ApiErrors(400, [401, 'Unknown email or wrong password.'], 413, ...UPSTREAM_ERRORS)
   login(@Body() request: LoginDto, @Res({ passthrough: true }) response: Response) {
     return relay<AccessTokenDto>(this.users, '/users/login', response, {
       method: 'POST',

@@ -11,14 +11,12 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CreateOrderDto, OrderDto } from '@obs/api-contracts';
+import { ApiErrors, CreateOrderDto, OrderDto, UPSTREAM_ERRORS } from '@obs/api-contracts';
 import {
   CALLER_ID_HEADER,
   type UpstreamClient,
@@ -48,9 +46,14 @@ export class OrdersController {
     description: 'A retry with the same key returns the same order.',
   })
   @ApiCreatedResponse({ type: OrderDto })
-  @ApiConflictResponse({
-    description: 'A product has fewer units than asked; nothing was ordered.',
-  })
+  @ApiErrors(
+    400,
+    401,
+    [404, 'A product does not exist; nothing was ordered.'],
+    [409, 'A product has fewer units than asked; nothing was ordered.'],
+    413,
+    ...UPSTREAM_ERRORS,
+  )
   place(
     @Caller() callerId: string,
     @Body() request: CreateOrderDto,
@@ -66,6 +69,7 @@ export class OrdersController {
 
   @Get()
   @ApiOkResponse({ type: [OrderDto] })
+  @ApiErrors(401, ...UPSTREAM_ERRORS)
   list(@Caller() callerId: string, @Res({ passthrough: true }) response: Response) {
     return relay<OrderDto[]>(this.orders, '/orders', response, {
       headers: { [CALLER_ID_HEADER]: callerId },
@@ -74,7 +78,7 @@ export class OrdersController {
 
   @Get(':id')
   @ApiOkResponse({ type: OrderDto })
-  @ApiNotFoundResponse({ description: 'No order of the caller has this id.' })
+  @ApiErrors(400, 401, [404, 'No order of the caller has this id.'], ...UPSTREAM_ERRORS)
   get(
     @Caller() callerId: string,
     @Param('id', uuidParam('id')) id: string,
@@ -88,6 +92,7 @@ export class OrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOkResponse({ type: OrderDto })
+  @ApiErrors(400, 401, [404, 'No order of the caller has this id.'], ...UPSTREAM_ERRORS)
   cancel(
     @Caller() callerId: string,
     @Param('id', uuidParam('id')) id: string,

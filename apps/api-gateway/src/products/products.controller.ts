@@ -1,6 +1,12 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ListProductsQuery, ProductDto, ProductPageDto } from '@obs/api-contracts';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  ListProductsQuery,
+  ProductDto,
+  ProductPageDto,
+  UPSTREAM_ERRORS,
+} from '@obs/api-contracts';
 import { intParam, type UpstreamClient, UpstreamClients } from '@obs/service-kit';
 import type { Response } from 'express';
 import { relay } from '../proxy/relay';
@@ -16,6 +22,7 @@ export class ProductsController {
 
   @Get()
   @ApiOkResponse({ type: ProductPageDto })
+  @ApiErrors(400, ...UPSTREAM_ERRORS)
   list(@Query() query: ListProductsQuery, @Res({ passthrough: true }) response: Response) {
     const search = new URLSearchParams({
       limit: String(query.limit),
@@ -27,7 +34,7 @@ export class ProductsController {
 
   @Get(':id')
   @ApiOkResponse({ type: ProductDto })
-  @ApiNotFoundResponse({ description: 'No product has this id.' })
+  @ApiErrors(400, [404, 'No product has this id.'], ...UPSTREAM_ERRORS)
   get(@Param('id', intParam('id')) id: number, @Res({ passthrough: true }) response: Response) {
     return relay<ProductDto>(this.products, `/products/${id}`, response);
   }

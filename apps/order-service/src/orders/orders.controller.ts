@@ -8,21 +8,22 @@ import {
   Param,
   Post,
 } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { CreateOrderDto, OrderDto } from '@obs/api-contracts';
-import { CallerId, uuidParam } from '@obs/service-kit';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, CreateOrderDto, OrderDto, UPSTREAM_ERRORS } from '@obs/api-contracts';
+import { CALLER_ID_HEADER, CallerId, uuidParam } from '@obs/service-kit';
 import { OrdersService } from './orders.service';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
+const NO_CALLER = [401, `No ${CALLER_ID_HEADER} header, or the account no longer exists.`] as const;
+const NOT_THE_CALLERS = [404, 'No order of the caller has this id.'] as const;
+
 @ApiTags('orders')
+@ApiHeader({
+  name: CALLER_ID_HEADER,
+  required: true,
+  description: 'The caller, set by the gateway.',
+})
 @Controller('orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
@@ -34,9 +35,14 @@ export class OrdersController {
     description: 'A retry with the same key returns the same order.',
   })
   @ApiCreatedResponse({ type: OrderDto })
-  @ApiConflictResponse({
-    description: 'A product has fewer units than asked; nothing was ordered.',
-  })
+  @ApiErrors(
+    400,
+    [...NO_CALLER],
+    [404, 'A product does not exist; nothing was ordered.'],
+    [409, 'A product has fewer units than asked; nothing was ordered.'],
+    413,
+    ...UPSTREAM_ERRORS,
+  )
   place(
     @CallerId() callerId: string,
     @Body() request: CreateOrderDto,
@@ -50,13 +56,14 @@ export class OrdersController {
 
   @Get()
   @ApiOkResponse({ type: [OrderDto] })
+  @ApiErrors([400, 'The caller id is not a user id.'], [...NO_CALLER])
   list(@CallerId() callerId: string): Promise<OrderDto[]> {
     return this.orders.list(callerId);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: OrderDto })
-  @ApiNotFoundResponse({ description: 'No order of the caller has this id.' })
+  @ApiErrors(400, [...NO_CALLER], [...NOT_THE_CALLERS])
   get(@CallerId() callerId: string, @Param('id', uuidParam('id')) id: string): Promise<OrderDto> {
     return this.orders.get(callerId, id);
   }
@@ -64,6 +71,7 @@ export class OrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOkResponse({ type: OrderDto })
+  @ApiErrors(400, [...NO_CALLER], [...NOT_THE_CALLERS], ...UPSTREAM_ERRORS)
   cancel(
     @CallerId() callerId: string,
     @Param('id', uuidParam('id')) id: string,

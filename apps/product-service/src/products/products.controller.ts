@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ListProductsQuery, ProductDto, ProductPageDto } from '@obs/api-contracts';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ListProductsQuery, ProductDto, ProductPageDto } from '@obs/api-contracts';
 import { intParam } from '@obs/service-kit';
 import { ProductsService } from './products.service';
 
@@ -11,13 +11,14 @@ export class ProductsController {
 
   @Get()
   @ApiOkResponse({ type: ProductPageDto })
+  @ApiErrors(400)
   list(@Query() query: ListProductsQuery): Promise<ProductPageDto> {
     return this.products.list(query);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: ProductDto })
-  @ApiNotFoundResponse({ description: 'No product has this id.' })
+  @ApiErrors(400, [404, 'No product has this id.'])
   get(@Param('id', intParam('id')) id: number): Promise<ProductDto> {
     return this.products.get(id);
   }

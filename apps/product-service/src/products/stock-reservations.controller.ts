@@ -1,6 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { ReserveStockDto, StockReservationDto } from '@obs/api-contracts';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  ReserveStockDto,
+  StockReleaseDto,
+  StockReservationDto,
+} from '@obs/api-contracts';
 import { uuidParam } from '@obs/service-kit';
 import { ProductsService } from './products.service';
 
@@ -12,15 +17,20 @@ export class StockReservationsController {
 
   @Post()
   @ApiCreatedResponse({ type: StockReservationDto })
-  @ApiConflictResponse({
-    description: 'A product has fewer units than asked; nothing was reserved.',
-  })
+  @ApiErrors(
+    400,
+    [404, 'A product does not exist; nothing was reserved.'],
+    [409, 'A product has fewer units than asked; nothing was reserved.'],
+    413,
+  )
   reserve(@Body() request: ReserveStockDto): Promise<StockReservationDto> {
     return this.products.reserve(request.orderId, request.items);
   }
 
   @Post(':orderId/release')
   @HttpCode(200)
+  @ApiOkResponse({ type: StockReleaseDto })
+  @ApiErrors(400)
   release(@Param('orderId', uuidParam('orderId')) orderId: string) {
     return this.products.release(orderId);
   }

@@ -1,9 +1,4 @@
-import {
-  BadRequestException,
-  Injectable,
-  ParseUUIDPipe,
-  type PipeTransform,
-} from '@nestjs/common';
+import { BadRequestException, Injectable, ParseUUIDPipe, type PipeTransform } from '@nestjs/common';
 import { INT32_MAX } from '@obs/api-contracts';
 
 /** A path id of an `integer` column: decimal digits only, from 1 to 2147483647. */
