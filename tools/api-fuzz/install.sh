@@ -6,11 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 VERSION=4.32.5
 VENV=.tools/schemathesis
-if [[ -x "$VENV/bin/schemathesis" ]] && "$VENV/bin/python" -m pip show schemathesis 2>/dev/null | grep -qx "Version: $VERSION"; then
+if [[ -x "$VENV/bin/schemathesis" ]] && "$VENV/bin/schemathesis" --version | grep -q "version $VERSION\b"; then
   echo "schemathesis $VERSION already in $VENV"
   exit 0
 fi
 rm -rf "$VENV"
 python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$VERSION"
-echo "schemathesis $("$VENV/bin/schemathesis" --version | tail -1) installed in $VENV"
+echo "$("$VENV/bin/schemathesis" --version) installed in $VENV"

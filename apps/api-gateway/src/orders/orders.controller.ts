@@ -44,6 +44,7 @@ export class OrdersController {
     name: 'Idempotency-Key',
     required: false,
     description: 'A retry with the same key returns the same order.',
+    schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
   })
   @ApiCreatedResponse({ type: OrderDto })
   @ApiErrors(
