@@ -398,6 +398,65 @@ describe('client mistakes and failures', () => {
     assert.equal(wrongPassword.status, 401);
   });
 
+  test('values no column holds and text PostgreSQL cannot store are 400s, never 5xx', async () => {
+    const user = await signUp(gateway, 'hostile');
+    const product = stack.services.urls['product-service'];
+    const users = stack.services.urls['user-service'];
+    const answers = [
+      await call(gateway, 'POST', '/api/orders', {
+        token: user.token,
+        body: { items: [{ productId: 9_007_199_254_740_992, quantity: 1 }] },
+      }),
+      await call(gateway, 'GET', '/api/products?offset=3.3e16'),
+      await call(gateway, 'GET', '/api/products?offset=1.2e308'),
+      await call(gateway, 'GET', '/api/products/2.9e16'),
+      await call(gateway, 'GET', '/api/products?q=lap%00top%07%1b'),
+      await call(product, 'GET', '/products?offset=3.3e16'),
+      await call(product, 'GET', '/products/2.9e16'),
+      await call(product, 'GET', '/products?q=%00'),
+      await call(users, 'POST', '/users/register', {
+        body: { email: 'nul@example.com', password: 'long enough', name: 'A\u0000da' },
+      }),
+      // Past the DTOs, the database's own refusal (22P02 for a caller id that is no uuid).
+      await call(stack.services.urls['order-service'], 'GET', '/orders', {
+        headers: { 'x-user-id': 'not-a-uuid' },
+      }),
+    ];
+    for (const answer of answers) {
+      assert.equal(answer.status, 400, JSON.stringify(answer.body));
+      assert.deepEqual(Object.keys(answer.body).sort(), ['error', 'message', 'statusCode']);
+    }
+    assert.match(String(answers[0].body.message), /items\.0\.productId/);
+    assert.match(String(answers[8].body.message), /name must not contain NUL/);
+  });
+
+  test('every error answer in every OpenAPI document has the error body schema', async () => {
+    for (const name of SERVICES) {
+      const docs = (await call(stack.services.urls[name], 'GET', '/docs-json')).body;
+      // Health answers are @nestjs/terminus' own body; every other error is the contract's.
+      const errorAnswers = Object.entries(docs.paths as Record<string, object>)
+        .filter(([path]) => !path.startsWith('/health/'))
+        .flatMap(([path, operations]) =>
+          Object.entries(operations).flatMap(([method, operation]) =>
+            Object.entries(operation.responses as Record<string, { content?: unknown }>)
+              .filter(([status]) => Number(status) >= 400)
+              .map(([status, response]) => ({
+                at: `${name} ${method} ${path} ${status}`,
+                response,
+              })),
+          ),
+        );
+      assert.ok(errorAnswers.length > 0, name);
+      for (const { at, response } of errorAnswers) {
+        assert.deepEqual(
+          response.content,
+          { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBodyDto' } } },
+          at,
+        );
+      }
+    }
+  });
+
   test("no token or a forged one is a 401; another user's order is a 404", async () => {
     const owner = await signUp(gateway, 'owner');
     const other = await signUp(gateway, 'other');
