@@ -65,21 +65,23 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
   mkdirSync(options.dataDir, { recursive: true });
   // Two PGlite instances on one directory corrupt it: claim it before opening.
   const lock = lockDataDir(options.dataDir);
+  const client = new PGlite(options.dataDir, { postgresqlconf: PGLITE_SETTINGS });
+  const db = drizzlePglite(client, { schema: options.schema });
   try {
-    const client = new PGlite(options.dataDir, { postgresqlconf: PGLITE_SETTINGS });
-    const db = drizzlePglite(client, { schema: options.schema });
     await migratePglite(db, migrationConfig);
-    return {
-      db: db as unknown as Database<TSchema>,
-      engine: 'pglite',
-      ping: async () => void (await client.query('select 1')),
-      close: async () => {
-        await client.close();
-        lock.release();
-      },
-    };
   } catch (error) {
+    // The start fails with the migration's error; closing is only tidying up.
+    await client.close().catch(() => undefined);
     lock.release();
     throw error;
   }
+  return {
+    db: db as unknown as Database<TSchema>,
+    engine: 'pglite',
+    ping: async () => void (await client.query('select 1')),
+    close: async () => {
+      await client.close();
+      lock.release();
+    },
+  };
 }
