@@ -426,6 +426,8 @@ describe('client mistakes and failures', () => {
       assert.equal(answer.status, 400, JSON.stringify(answer.body));
       assert.deepEqual(Object.keys(answer.body).sort(), ['error', 'message', 'statusCode']);
     }
+    // Other control characters are text PostgreSQL stores: a search, not an error.
+    assert.equal((await call(gateway, 'GET', '/api/products?q=%07%1b%7f%09')).status, 200);
     assert.match(String(answers[0].body.message), /items\.0\.productId/);
     assert.match(String(answers[8].body.message), /name must not contain NUL/);
   });
