@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ReserveStockDto, StockReservationDto } from '@obs/api-contracts';
 import { uuidParam } from '@obs/service-kit';
 import { ProductsService } from './products.service';
@@ -17,6 +23,15 @@ export class StockReservationsController {
   })
   reserve(@Body() request: ReserveStockDto): Promise<StockReservationDto> {
     return this.products.reserve(request.orderId, request.items);
+  }
+
+  @Post(':orderId/confirm')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The stock now belongs to the order; confirming again is fine.' })
+  @ApiNotFoundResponse({ description: 'No stock was reserved for this order.' })
+  @ApiConflictResponse({ description: 'The reservation expired or was released first.' })
+  confirm(@Param('orderId', uuidParam('orderId')) orderId: string) {
+    return this.products.confirm(orderId);
   }
 
   @Post(':orderId/release')
