@@ -40,12 +40,10 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
   private sweep(): void {
     this.sweeping ??= this.products
       .expireOverdue()
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          this.logger.error({ err: error }, 'sweeping expired reservations failed; retrying');
-        },
-      )
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        this.logger.error({ err: error }, 'sweeping expired reservations failed; retrying');
+      })
       .finally(() => (this.sweeping = undefined));
   }
 }
