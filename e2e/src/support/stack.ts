@@ -22,6 +22,8 @@ export interface TestStack {
   services: RunningServices;
   receiver: OtlpReceiver;
   gateway: string;
+  /** Each service's embedded database is in `<dataDir>/<service>` (without E2E_POSTGRES_URL). */
+  dataDir: string;
   logLines(name: ServiceName): Record<string, unknown>[];
   logText(name: ServiceName): string;
   stop(): Promise<void>;
@@ -30,8 +32,9 @@ export interface TestStack {
 export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
   const receiver = await startOtlpReceiver();
   const workDir = mkdtempSync(join(tmpdir(), 'obs-e2e-'));
+  const dataDir = join(workDir, 'data');
   const services = await startServices({
-    dataDir: join(workDir, 'data'),
+    dataDir,
     logDir: join(workDir, 'logs'),
     ports: TEST_PORTS,
     env: {
@@ -53,6 +56,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     services,
     receiver,
     gateway: services.urls['api-gateway'],
+    dataDir,
     logText,
     logLines: (name) =>
       logText(name)
