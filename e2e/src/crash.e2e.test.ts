@@ -86,7 +86,7 @@ test('SIGKILLs of order- and product-service under load lose no order and no sto
       `${[...state.orders.keys()].filter((id) => !seen.has(id)).length} stored orders the client never saw, ` +
       `${[...state.reservations.values()].filter((r) => r.status === 'expired').length} reservations expired`,
   );
-  assert.ok(created.length >= 20, `a steady load: ${created.length} orders placed`);
+  assert.ok(created.length >= 10, `a steady load: ${created.length} orders placed`);
   assert.ok(disturbed.length > 0, 'the kills hit requests in flight');
 
   // Every order a client saw is stored once; a retry with its key got the same one.
