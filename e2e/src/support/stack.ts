@@ -22,6 +22,8 @@ export interface TestStack {
   services: RunningServices;
   receiver: OtlpReceiver;
   gateway: string;
+  /** Each service's embedded database is in `<dataDir>/<service>` (without E2E_POSTGRES_URL). */
+  dataDir: string;
   logLines(name: ServiceName): Record<string, unknown>[];
   logText(name: ServiceName): string;
   stop(): Promise<void>;
@@ -30,8 +32,9 @@ export interface TestStack {
 export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
   const receiver = await startOtlpReceiver();
   const workDir = mkdtempSync(join(tmpdir(), 'obs-e2e-'));
-  const services = await startServices({
-    dataDir: join(workDir, 'data'),
+  const dataDir = join(workDir, 'data');
+  const starting = startServices({
+    dataDir,
     logDir: join(workDir, 'logs'),
     ports: TEST_PORTS,
     env: {
@@ -43,16 +46,24 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
       LOG_LEVEL: 'info',
       ...env,
     },
+    // Five services starting at once, each compiling PGlite, on a shared two-core machine.
+    readyTimeoutMs: 120_000,
     // With E2E_POSTGRES_URL the services use a real PostgreSQL server; without, PGlite.
     postgresUrl: process.env.E2E_POSTGRES_URL,
     // One service exports OTLP as JSON, the rest as protobuf: both encodings are proven.
     serviceEnv: { 'product-service': { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } },
+  });
+  // A stack that failed to start must not leave the receiver holding the test process open.
+  const services = await starting.catch(async (error: unknown) => {
+    await receiver.close();
+    throw error;
   });
   const logText = (name: ServiceName) => readFileSync(services.logFile(name), 'utf8');
   return {
     services,
     receiver,
     gateway: services.urls['api-gateway'],
+    dataDir,
     logText,
     logLines: (name) =>
       logText(name)

@@ -85,6 +85,15 @@ export class ReserveStockDto {
   items: OrderItemInputDto[];
 }
 
+/** Internal: the reservation now belongs to a saved order. */
+export class StockConfirmationDto {
+  @ApiProperty({ format: 'uuid' })
+  orderId: string;
+
+  @ApiProperty({ enum: ['confirmed'] })
+  status: 'confirmed';
+}
+
 /** Internal: what product-service released when an order was cancelled. */
 export class StockReleaseDto {
   @ApiProperty({ format: 'uuid' })

@@ -36,10 +36,15 @@ class StubProductService {
   readonly requests: SeenRequest[] = [];
   /** Overrides the unit price it charges, to make an order impossible to save. */
   priceOverride: number | undefined;
+  /** Overrides the answer to confirm and release calls, as a down or expired product-service would. */
+  confirmStatus = 200;
+  releaseStatus = 200;
 
   handle(request: SeenRequest): { status: number; body: unknown } {
     const release = /^\/internal\/stock-reservations\/([^/]+)\/release$/.exec(request.url ?? '');
-    if (release) return { status: 200, body: { orderId: release[1], releasedItems: 1 } };
+    if (release) return answer(this.releaseStatus, { orderId: release[1], releasedItems: 1 });
+    const confirm = /^\/internal\/stock-reservations\/([^/]+)\/confirm$/.exec(request.url ?? '');
+    if (confirm) return answer(this.confirmStatus, { orderId: confirm[1], status: 'confirmed' });
     const { orderId, items } = request.body as { orderId: string; items: OrderItemInputDto[] };
     const short = items.find((item) => item.productId === 3 && item.quantity > LIMITED_STOCK);
     if (short) {
@@ -66,6 +71,13 @@ class StubProductService {
 
   reservations(): SeenRequest[] {
     return this.requests.filter((request) => request.url === '/internal/stock-reservations');
+  }
+
+  confirmations(): string[] {
+    return this.requests
+      .map((request) => /^\/internal\/stock-reservations\/(.+)\/confirm$/.exec(request.url ?? ''))
+      .filter((match) => match !== null)
+      .map((match) => match[1]);
   }
 
   releases(): string[] {
@@ -100,6 +112,8 @@ describe('order-service', () => {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       DATA_DIR: dataDir,
+      // Short, so the reconciler's passes happen within a test.
+      ORDER_RECONCILE_INTERVAL_MS: '200',
       USER_SERVICE_URL: urlOf(userStub),
       PRODUCT_SERVICE_URL: urlOf(productStub),
     });
@@ -118,6 +132,8 @@ describe('order-service', () => {
   beforeEach(() => {
     products.requests.length = 0;
     products.priceOverride = undefined;
+    products.confirmStatus = 200;
+    products.releaseStatus = 200;
   });
 
   function request(path: string, userId?: string, init: RequestInit = {}) {
@@ -279,6 +295,75 @@ describe('order-service', () => {
     });
   });
 
+  describe('after a failure half-way', () => {
+    const reconciled = (result: string) =>
+      metric(`orders_reconciled_total{result="${result}",service="order-service"}`);
+
+    it('confirms the reservation before the order shows, and a retry with the key finishes it', async () => {
+      const headers = { 'idempotency-key': 'checkout-half-way' };
+      products.confirmStatus = 503;
+
+      const cut = await place(ADA, [{ productId: 2, quantity: 1 }], headers);
+
+      expect(cut.status).toBe(503);
+      const [first] = products.reservations();
+      const { orderId } = first.body as { orderId: string };
+      // Saved as pending: not an order the API shows yet.
+      expect((await request(`/orders/${orderId}`, ADA)).status).toBe(404);
+
+      products.confirmStatus = 200;
+      const retry = await place(ADA, [{ productId: 2, quantity: 1 }], headers);
+
+      expect(retry.status).toBe(201);
+      const order = (await retry.json()) as OrderDto;
+      expect(order).toMatchObject({ id: orderId, status: 'confirmed', total: 19.5 });
+      // The retry held the same reservation: one order id throughout.
+      expect(
+        products.reservations().map((seen) => (seen.body as { orderId: string }).orderId),
+      ).toEqual([orderId, orderId]);
+      expect(products.confirmations()).toContain(orderId);
+    });
+
+    it('drops a pending order whose reservation expired, and confirms one whose reservation holds', async () => {
+      const abandoned = await reconciled('abandoned');
+      const confirmed = await reconciled('confirmed');
+      products.confirmStatus = 409;
+      expect((await place(GRACE, [{ productId: 1, quantity: 1 }])).status).toBe(503);
+      const [expired] = products.reservations();
+      const expiredId = (expired.body as { orderId: string }).orderId;
+
+      await eventually(async () => (await reconciled('abandoned')) > abandoned);
+      expect((await ordersOf(GRACE)).map((order) => order.id)).not.toContain(expiredId);
+
+      products.confirmStatus = 503;
+      expect((await place(GRACE, [{ productId: 2, quantity: 2 }])).status).toBe(503);
+      const heldId = (products.reservations()[1].body as { orderId: string }).orderId;
+      products.confirmStatus = 200;
+
+      await eventually(async () => (await reconciled('confirmed')) > confirmed);
+      expect(await (await request(`/orders/${heldId}`, GRACE)).json()).toMatchObject({
+        id: heldId,
+        status: 'confirmed',
+      });
+    });
+
+    it('shows a cancel whose release failed as cancelled, and releases the stock later', async () => {
+      const order = await placed(ADA, [{ productId: 1, quantity: 1 }]);
+      const cancelledLater = await reconciled('cancelled');
+      products.releaseStatus = 503;
+
+      const cancel = await request(`/orders/${order.id}/cancel`, ADA, { method: 'POST' });
+
+      expect(cancel.status).toBe(503);
+      expect(await (await request(`/orders/${order.id}`, ADA)).json()).toMatchObject({
+        status: 'cancelled',
+      });
+      products.releaseStatus = 200;
+      await eventually(async () => (await reconciled('cancelled')) > cancelledLater);
+      expect(products.releases().filter((id) => id === order.id).length).toBeGreaterThanOrEqual(2);
+    });
+  });
+
   describe('reading orders', () => {
     it('shows a user only their own orders; another user’s id is 404', async () => {
       const adas = await placed(ADA, [{ productId: 2, quantity: 1 }]);
@@ -320,6 +405,21 @@ describe('order-service', () => {
     });
   });
 });
+
+function answer(status: number, body: unknown): { status: number; body: unknown } {
+  return status < 400
+    ? { status, body }
+    : { status, body: { statusCode: status, error: 'Error', message: `answered ${status}` } };
+}
+
+/** Polls until `check` holds, for what the reconciler does in the background. */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((wake) => setTimeout(wake, 50));
+  }
+}
 
 function urlOf(server: Server): string {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

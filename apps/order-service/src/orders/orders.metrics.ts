@@ -3,6 +3,7 @@ import { makeCounterProvider } from '@obs/telemetry';
 export const ORDERS_CREATED_TOTAL = 'orders_created_total';
 export const ORDER_VALUE_TOTAL = 'order_value_total';
 export const ORDERS_CANCELLED_TOTAL = 'orders_cancelled_total';
+export const ORDERS_RECONCILED_TOTAL = 'orders_reconciled_total';
 
 export const orderMetricProviders = [
   makeCounterProvider({
@@ -17,5 +18,10 @@ export const orderMetricProviders = [
   makeCounterProvider({
     name: ORDERS_CANCELLED_TOTAL,
     help: 'Orders cancelled, their stock released.',
+  }),
+  makeCounterProvider({
+    name: ORDERS_RECONCILED_TOTAL,
+    help: 'Orders a crash left half done, finished by the reconciler: confirmed, abandoned (reservation expired) or cancelled.',
+    labelNames: ['result'],
   }),
 ];

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OrderReconciler } from './order-reconciler';
 import { OrdersController } from './orders.controller';
 import { orderMetricProviders } from './orders.metrics';
 import { OrdersRepository } from './orders.repository';
@@ -6,6 +7,6 @@ import { OrdersService } from './orders.service';
 
 @Module({
   controllers: [OrdersController],
-  providers: [OrdersRepository, OrdersService, ...orderMetricProviders],
+  providers: [OrdersRepository, OrdersService, OrderReconciler, ...orderMetricProviders],
 })
 export class OrdersModule {}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Database, DATABASE, isUniqueViolation } from '@obs/service-kit';
+import { type Database, DATABASE } from '@obs/service-kit';
 import { Span } from '@obs/telemetry';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, lte, ne } from 'drizzle-orm';
 import * as schema from '../database/schema';
 import { orderItems, orders } from '../database/schema';
 
@@ -9,31 +9,111 @@ export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
 export type OrderWithItems = OrderRow & { items: OrderItemRow[] };
 
-export type NewOrder = Omit<OrderRow, 'createdAt' | 'cancelledAt'> & {
+export type NewOrder = Pick<OrderRow, 'id' | 'userId' | 'totalCents' | 'idempotencyKey'> & {
   items: Omit<OrderItemRow, 'orderId'>[];
 };
+
+/** A pending order is not an order yet: the API neither lists nor finds it. */
+const VISIBLE = ne(orders.status, 'pending');
 
 @Injectable()
 export class OrdersRepository {
   constructor(@Inject(DATABASE) private readonly db: Database<typeof schema>) {}
 
-  /** Saves the order and its lines together; undefined when its Idempotency-Key is already used. */
+  /**
+   * Saves the order as `pending`, its lines those of the stock reservation it
+   * will confirm. A pending order saved before (a retry) takes the new lines,
+   * since a retry after its reservation expired may have reserved others; an
+   * order already past pending is returned as it is.
+   */
   @Span()
-  async insert(order: NewOrder): Promise<OrderWithItems | undefined> {
+  async savePending(order: NewOrder): Promise<OrderWithItems> {
     const { items, ...header } = order;
-    try {
-      return await this.db.transaction(async (tx) => {
-        const [row] = await tx.insert(orders).values(header).returning();
-        const lines = await tx
-          .insert(orderItems)
-          .values(items.map((item) => ({ ...item, orderId: row.id })))
-          .returning();
-        return { ...row, items: lines };
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) return undefined;
-      throw error;
-    }
+    return this.db.transaction(async (tx) => {
+      await tx
+        .insert(orders)
+        .values({ ...header, status: 'pending' })
+        .onConflictDoNothing({ target: orders.id });
+      const [saved] = await tx.select().from(orders).where(eq(orders.id, header.id)).for('update');
+      if (saved.status !== 'pending') return (await this.withItems([saved], tx))[0];
+      await tx.delete(orderItems).where(eq(orderItems.orderId, saved.id));
+      const lines = await tx
+        .insert(orderItems)
+        .values(items.map((item) => ({ ...item, orderId: saved.id })))
+        .returning();
+      const [row] = await tx
+        .update(orders)
+        .set({ totalCents: header.totalCents, updatedAt: new Date() })
+        .where(eq(orders.id, saved.id))
+        .returning();
+      return { ...row, items: lines };
+    });
+  }
+
+  /** pending → confirmed; a no-op for an order already past pending. */
+  @Span()
+  async markConfirmed(id: string): Promise<void> {
+    await this.db
+      .update(orders)
+      .set({ status: 'confirmed', updatedAt: new Date() })
+      .where(and(eq(orders.id, id), eq(orders.status, 'pending')));
+  }
+
+  /** confirmed → cancelling; true when this call made the change. */
+  @Span()
+  async markCancelling(id: string): Promise<boolean> {
+    const now = new Date();
+    const changed = await this.db
+      .update(orders)
+      .set({ status: 'cancelling', cancelledAt: now, updatedAt: now })
+      .where(and(eq(orders.id, id), eq(orders.status, 'confirmed')))
+      .returning({ id: orders.id });
+    return changed.length > 0;
+  }
+
+  /** cancelling → cancelled, once its stock is back. */
+  @Span()
+  async markCancelled(id: string): Promise<void> {
+    await this.db
+      .update(orders)
+      .set({ status: 'cancelled', updatedAt: new Date() })
+      .where(and(eq(orders.id, id), eq(orders.status, 'cancelling')));
+  }
+
+  /**
+   * Drops a pending order whose reservation is gone, unless a retry touched it
+   * after `unchangedSince`; true when it was dropped.
+   */
+  @Span()
+  async deletePending(id: string, unchangedSince: Date): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [stale] = await tx
+        .select({ id: orders.id })
+        .from(orders)
+        .where(
+          and(
+            eq(orders.id, id),
+            eq(orders.status, 'pending'),
+            lte(orders.updatedAt, unchangedSince),
+          ),
+        )
+        .for('update');
+      if (!stale) return false;
+      await tx.delete(orderItems).where(eq(orderItems.orderId, id));
+      await tx.delete(orders).where(eq(orders.id, id));
+      return true;
+    });
+  }
+
+  /** Orders a crash may have left half done: pending or cancelling, unchanged since `before`. */
+  @Span()
+  async findUnsettled(before: Date, limit: number): Promise<OrderRow[]> {
+    return this.db
+      .select()
+      .from(orders)
+      .where(and(inArray(orders.status, ['pending', 'cancelling']), lte(orders.updatedAt, before)))
+      .orderBy(orders.updatedAt)
+      .limit(limit);
   }
 
   @Span()
@@ -41,10 +121,11 @@ export class OrdersRepository {
     const [row] = await this.db
       .select()
       .from(orders)
-      .where(and(eq(orders.id, id), eq(orders.userId, userId)));
+      .where(and(eq(orders.id, id), eq(orders.userId, userId), VISIBLE));
     return row && (await this.withItems([row]))[0];
   }
 
+  /** The order an Idempotency-Key made, pending ones included: a retry finishes them. */
   @Span()
   async findByIdempotencyKey(userId: string, key: string): Promise<OrderWithItems | undefined> {
     const [row] = await this.db
@@ -60,23 +141,18 @@ export class OrdersRepository {
     const rows = await this.db
       .select()
       .from(orders)
-      .where(eq(orders.userId, userId))
+      .where(and(eq(orders.userId, userId), VISIBLE))
       .orderBy(desc(orders.createdAt))
       .limit(limit);
     return this.withItems(rows);
   }
 
-  @Span()
-  async markCancelled(id: string): Promise<void> {
-    await this.db
-      .update(orders)
-      .set({ status: 'cancelled', cancelledAt: new Date() })
-      .where(eq(orders.id, id));
-  }
-
-  private async withItems(rows: OrderRow[]): Promise<OrderWithItems[]> {
+  private async withItems(
+    rows: OrderRow[],
+    executor: Pick<Database<typeof schema>, 'select'> = this.db,
+  ): Promise<OrderWithItems[]> {
     if (rows.length === 0) return [];
-    const lines = await this.db
+    const lines = await executor
       .select()
       .from(orderItems)
       .where(

@@ -1,20 +1,50 @@
 import {
   HttpException,
   HttpStatus,
+  Inject,
   Injectable,
   NotFoundException,
+  ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
-import type { CreateOrderDto, OrderDto, StockReservationDto, UserDto } from '@obs/api-contracts';
-import { type UpstreamClient, UpstreamClients, upstreamFailure } from '@obs/service-kit';
+import type {
+  CreateOrderDto,
+  OrderDto,
+  OrderStatus,
+  StockReservationDto,
+  UserDto,
+} from '@obs/api-contracts';
+import {
+  SERVICE_CONFIG,
+  type ServiceConfig,
+  type UpstreamClient,
+  UpstreamClients,
+  upstreamFailure,
+} from '@obs/service-kit';
 import { InjectMetric, InjectPinoLogger, PinoLogger, Span } from '@obs/telemetry';
 import { randomUUID } from 'node:crypto';
 import type { Counter } from 'prom-client';
-import { ORDER_VALUE_TOTAL, ORDERS_CANCELLED_TOTAL, ORDERS_CREATED_TOTAL } from './orders.metrics';
-import { type OrderWithItems, OrdersRepository } from './orders.repository';
+import type { OrderState } from '../database/schema';
+import { orderIdFor } from './order-id';
+import {
+  ORDER_VALUE_TOTAL,
+  ORDERS_CANCELLED_TOTAL,
+  ORDERS_CREATED_TOTAL,
+  ORDERS_RECONCILED_TOTAL,
+} from './orders.metrics';
+import { type OrderRow, type OrderWithItems, OrdersRepository } from './orders.repository';
 
 const LIST_LIMIT = 50;
+/** Unsettled orders finished per reconciliation pass at most. */
+const RECONCILE_BATCH = 100;
 
+/**
+ * Orders span two databases: the stock in product-service's, the order in ours.
+ * Placing one is reserve (pending, expires) → save the order as pending →
+ * confirm the reservation → mark the order confirmed. A crash at any point
+ * leaves either a reservation that expires back into stock, or a pending order
+ * that the reconciler, or a retry with the same Idempotency-Key, finishes.
+ */
 @Injectable()
 export class OrdersService {
   private readonly users: UpstreamClient;
@@ -23,9 +53,11 @@ export class OrdersService {
   constructor(
     private readonly orders: OrdersRepository,
     upstreams: UpstreamClients,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @InjectMetric(ORDERS_CREATED_TOTAL) private readonly created: Counter<'status'>,
     @InjectMetric(ORDER_VALUE_TOTAL) private readonly value: Counter,
     @InjectMetric(ORDERS_CANCELLED_TOTAL) private readonly cancelled: Counter,
+    @InjectMetric(ORDERS_RECONCILED_TOTAL) private readonly reconciled: Counter<'result'>,
     @InjectPinoLogger(OrdersService.name) private readonly logger: PinoLogger,
   ) {
     this.users = upstreams.for('user-service');
@@ -33,19 +65,24 @@ export class OrdersService {
   }
 
   /**
-   * Checks the user, reserves the stock, then saves the order. A retry with the
-   * same Idempotency-Key returns the order the first attempt made.
+   * Checks the user, reserves the stock, saves the order and confirms it. A
+   * retry with the same Idempotency-Key returns the order the first attempt
+   * made, or finishes it if that attempt was cut short.
    */
   async place(userId: string, request: CreateOrderDto, idempotencyKey?: string): Promise<OrderDto> {
-    if (idempotencyKey) {
-      const previous = await this.orders.findByIdempotencyKey(userId, idempotencyKey);
-      if (previous) return toOrderDto(previous);
-    }
+    const previous = idempotencyKey
+      ? await this.orders.findByIdempotencyKey(userId, idempotencyKey)
+      : undefined;
+    if (previous && previous.status !== 'pending') return toOrderDto(previous);
     try {
       await this.checkUserExists(userId);
-      const orderId = randomUUID();
+      const orderId =
+        previous?.id ?? (idempotencyKey ? orderIdFor(userId, idempotencyKey) : randomUUID());
       const reservation = await this.reserveStock(orderId, request);
-      const order = await this.save(userId, reservation, idempotencyKey);
+      const saved = await this.save(userId, reservation, idempotencyKey);
+      // Past pending already: a concurrent retry with the same key finished it.
+      if (saved.status !== 'pending') return toOrderDto(saved);
+      const order = await this.confirm(saved);
       this.created.inc({ status: 'confirmed' });
       this.value.inc(order.totalCents / 100);
       return toOrderDto(order);
@@ -66,14 +103,63 @@ export class OrdersService {
     return toOrderDto(await this.find(userId, id));
   }
 
-  /** Releases the order's stock, then marks it cancelled; cancelling twice changes nothing. */
+  /**
+   * Records the cancellation, releases the stock, then marks the order
+   * cancelled; cancelling twice changes nothing. Should the release fail, the
+   * order stays `cancelling` and the reconciler (or a second cancel) finishes it.
+   */
   async cancel(userId: string, id: string): Promise<OrderDto> {
     const order = await this.find(userId, id);
     if (order.status === 'cancelled') return toOrderDto(order);
-    await this.products.expectOk(`/internal/stock-reservations/${id}/release`, { method: 'POST' });
+    if (await this.orders.markCancelling(id)) this.cancelled.inc();
+    await this.releaseStock(id);
     await this.orders.markCancelled(id);
-    this.cancelled.inc();
     return toOrderDto(await this.find(userId, id));
+  }
+
+  /**
+   * Finishes the orders a crash left half done, oldest first: a pending order
+   * is confirmed while its reservation holds, or dropped once it expired (the
+   * client never got it); a cancelling order gets its stock released.
+   */
+  @Span()
+  async reconcile(): Promise<void> {
+    // Orders changed within the last interval may still belong to a live request.
+    const before = new Date(Date.now() - this.config.ORDER_RECONCILE_INTERVAL_MS);
+    for (const order of await this.orders.findUnsettled(before, RECONCILE_BATCH)) {
+      try {
+        const result =
+          order.status === 'pending'
+            ? await this.settlePending(order, before)
+            : await this.settleCancelling(order);
+        this.reconciled.inc({ result });
+        this.logger.warn({ orderId: order.id, result }, 'unsettled order reconciled');
+      } catch (error) {
+        this.logger.warn({ orderId: order.id, err: error }, 'order not reconciled; retrying later');
+      }
+    }
+  }
+
+  private async settlePending(order: OrderRow, before: Date): Promise<'confirmed' | 'abandoned'> {
+    const answer = await this.products.request(`/internal/stock-reservations/${order.id}/confirm`, {
+      method: 'POST',
+    });
+    if (answer.status < 400) {
+      await this.orders.markConfirmed(order.id);
+      return 'confirmed';
+    }
+    if (answer.status !== HttpStatus.CONFLICT && answer.status !== HttpStatus.NOT_FOUND) {
+      throw upstreamFailure(this.products.name, answer);
+    }
+    // The stock went back to the shelf: without a reservation the order cannot stand.
+    await this.orders.deletePending(order.id, before);
+    return 'abandoned';
+  }
+
+  private async settleCancelling(order: OrderRow): Promise<'cancelled'> {
+    await this.releaseStock(order.id);
+    await this.orders.markCancelled(order.id);
+    return 'cancelled';
   }
 
   private async find(userId: string, id: string): Promise<OrderWithItems> {
@@ -92,6 +178,7 @@ export class OrdersService {
     if (response.status >= 400) throw upstreamFailure(this.users.name, response);
   }
 
+  /** Holds the stock under the order's id until we confirm it, or until it expires. */
   @Span()
   private reserveStock(orderId: string, request: CreateOrderDto): Promise<StockReservationDto> {
     return this.products.expectOk<StockReservationDto>('/internal/stock-reservations', {
@@ -100,7 +187,7 @@ export class OrdersService {
     });
   }
 
-  /** Saves the reserved order; if that fails the stock goes back, so none is lost. */
+  /** Saves the reserved order as pending; if that fails the stock goes back, so none is held. */
   private async save(userId: string, reservation: StockReservationDto, idempotencyKey?: string) {
     const items = reservation.items.map((item) => ({
       productId: item.productId,
@@ -108,12 +195,10 @@ export class OrdersService {
       quantity: item.quantity,
       unitPriceCents: Math.round(item.unitPrice * 100),
     }));
-    let saved: OrderWithItems | undefined;
     try {
-      saved = await this.orders.insert({
+      return await this.orders.savePending({
         id: reservation.orderId,
         userId,
-        status: 'confirmed',
         totalCents: items.reduce((sum, item) => sum + item.unitPriceCents * item.quantity, 0),
         idempotencyKey: idempotencyKey ?? null,
         items,
@@ -122,23 +207,36 @@ export class OrdersService {
       await this.releaseQuietly(reservation.orderId);
       throw error;
     }
-    if (saved) return saved;
-    // A concurrent retry with the same key won the race: keep its order, return our stock.
-    await this.releaseQuietly(reservation.orderId);
-    const winner =
-      idempotencyKey && (await this.orders.findByIdempotencyKey(userId, idempotencyKey));
-    if (!winner) throw new HttpException('order could not be saved', 500);
-    return winner;
+  }
+
+  /** Makes the reservation permanent, then the order: from here the order stands. */
+  @Span()
+  private async confirm(order: OrderWithItems): Promise<OrderWithItems> {
+    const answer = await this.products.request(`/internal/stock-reservations/${order.id}/confirm`, {
+      method: 'POST',
+    });
+    if (answer.status === HttpStatus.CONFLICT) {
+      // Only a request slower than RESERVATION_TTL_MS gets here; the reconciler drops the order.
+      throw new ServiceUnavailableException('the stock reservation expired; place the order again');
+    }
+    if (answer.status >= 400) throw upstreamFailure(this.products.name, answer);
+    await this.orders.markConfirmed(order.id);
+    return { ...order, status: 'confirmed' };
+  }
+
+  @Span()
+  private async releaseStock(orderId: string): Promise<void> {
+    await this.products.expectOk(`/internal/stock-reservations/${orderId}/release`, {
+      method: 'POST',
+    });
   }
 
   /** Compensation after a failed save: the original error is what the client must see. */
   private async releaseQuietly(orderId: string): Promise<void> {
     try {
-      await this.products.expectOk(`/internal/stock-reservations/${orderId}/release`, {
-        method: 'POST',
-      });
+      await this.releaseStock(orderId);
     } catch (error) {
-      // The reservation stays recorded under this order id, so it can be released later.
+      // The reservation is pending: it expires and the sweeper returns its stock.
       this.logger.error({ orderId, err: error }, 'could not release the stock of an unsaved order');
     }
   }
@@ -147,7 +245,7 @@ export class OrdersService {
 function toOrderDto(order: OrderWithItems): OrderDto {
   return {
     id: order.id,
-    status: order.status,
+    status: apiStatus(order.status),
     total: order.totalCents / 100,
     items: order.items.map((item) => ({
       productId: item.productId,
@@ -157,4 +255,10 @@ function toOrderDto(order: OrderWithItems): OrderDto {
     })),
     createdAt: order.createdAt.toISOString(),
   };
+}
+
+function apiStatus(state: OrderState): OrderStatus {
+  if (state === 'pending') throw new Error('a pending order is never shown');
+  // A cancelling order is cancelled for its owner; only the stock release is still under way.
+  return state === 'cancelling' ? 'cancelled' : state;
 }

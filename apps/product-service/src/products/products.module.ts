@@ -4,9 +4,10 @@ import { ProductsController } from './products.controller';
 import { productMetricProviders } from './products.metrics';
 import { ProductsRepository } from './products.repository';
 import { ProductsService } from './products.service';
+import { ReservationSweeper } from './reservation-sweeper';
 
 @Module({
   controllers: [ProductsController, StockReservationsController],
-  providers: [ProductsRepository, ProductsService, ...productMetricProviders],
+  providers: [ProductsRepository, ProductsService, ReservationSweeper, ...productMetricProviders],
 })
 export class ProductsModule {}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../app.module';
 import type * as schema from '../database/schema';
-import { products, stockReservations } from '../database/schema';
+import { products, stockReservationItems } from '../database/schema';
 import { SERVICE } from '../service';
 import { catalogueSeed } from './catalogue-seed';
 import { ProductsRepository, ReservationRefused } from './products.repository';
@@ -59,8 +59,11 @@ describe('ProductsRepository', () => {
     return (await repository.findById(id))?.stock;
   }
 
-  async function reservationsOf(orderId: string) {
-    return db.select().from(stockReservations).where(eq(stockReservations.orderId, orderId));
+  async function itemsOf(orderId: string) {
+    return db
+      .select()
+      .from(stockReservationItems)
+      .where(eq(stockReservationItems.orderId, orderId));
   }
 
   async function refusal(reservation: Promise<unknown>): Promise<ReservationRefused> {
@@ -83,26 +86,28 @@ describe('ProductsRepository', () => {
     expect(await repository.seedIfEmpty(seed)).toBe(0);
   });
 
-  it('reserves every line of an order at the current prices', async () => {
+  const inAMinute = () => new Date(Date.now() + 60_000);
+  const aSecondAgo = () => new Date(Date.now() - 1_000);
+
+  it('reserves every line of an order at the current prices, pending until confirmed', async () => {
     const laptop = await product(10, 89_900);
     const mouse = await product(3, 2_900);
     const orderId = randomUUID();
+    const expiresAt = inAMinute();
 
-    const reserved = await repository.reserve(orderId, [
-      { productId: mouse, quantity: 3 },
-      { productId: laptop, quantity: 2 },
-    ]);
+    const reserved = await repository.reserve(
+      orderId,
+      [
+        { productId: mouse, quantity: 3 },
+        { productId: laptop, quantity: 2 },
+      ],
+      expiresAt,
+    );
 
-    expect(
-      reserved.map(({ productId, quantity, unitPriceCents, status }) => ({
-        productId,
-        quantity,
-        unitPriceCents,
-        status,
-      })),
-    ).toEqual([
-      { productId: laptop, quantity: 2, unitPriceCents: 89_900, status: 'reserved' },
-      { productId: mouse, quantity: 3, unitPriceCents: 2_900, status: 'reserved' },
+    expect(reserved).toMatchObject({ orderId, status: 'pending', expiresAt });
+    expect(reserved.items).toEqual([
+      { orderId, productId: laptop, quantity: 2, unitPriceCents: 89_900 },
+      { orderId, productId: mouse, quantity: 3, unitPriceCents: 2_900 },
     ]);
     expect(await stockOf(laptop)).toBe(8);
     expect(await stockOf(mouse)).toBe(0);
@@ -114,16 +119,20 @@ describe('ProductsRepository', () => {
     const orderId = randomUUID();
 
     const error = await refusal(
-      repository.reserve(orderId, [
-        { productId: plenty, quantity: 4 },
-        { productId: scarce, quantity: 2 },
-      ]),
+      repository.reserve(
+        orderId,
+        [
+          { productId: plenty, quantity: 4 },
+          { productId: scarce, quantity: 2 },
+        ],
+        inAMinute(),
+      ),
     );
 
     expect(error).toMatchObject({ reason: 'insufficient-stock', productId: scarce });
     expect(await stockOf(plenty)).toBe(10);
     expect(await stockOf(scarce)).toBe(1);
-    expect(await reservationsOf(orderId)).toEqual([]);
+    expect(await repository.findReservation(orderId)).toBeUndefined();
   });
 
   it('refuses a product that does not exist, reserving nothing', async () => {
@@ -131,46 +140,52 @@ describe('ProductsRepository', () => {
     const orderId = randomUUID();
 
     const error = await refusal(
-      repository.reserve(orderId, [
-        { productId: known, quantity: 1 },
-        { productId: 999_999, quantity: 1 },
-      ]),
+      repository.reserve(
+        orderId,
+        [
+          { productId: known, quantity: 1 },
+          { productId: 999_999, quantity: 1 },
+        ],
+        inAMinute(),
+      ),
     );
 
     expect(error).toMatchObject({ reason: 'unknown-product', productId: 999_999 });
     expect(await stockOf(known)).toBe(10);
   });
 
-  it('returns the first reservation when the same order retries, taking stock once', async () => {
+  it('returns the reservation held when the same order retries, taking stock once', async () => {
     const id = await product(10);
     const orderId = randomUUID();
 
-    const first = await repository.reserve(orderId, [{ productId: id, quantity: 4 }]);
-    const retry = await repository.reserve(orderId, [{ productId: id, quantity: 4 }]);
+    const first = await repository.reserve(orderId, [{ productId: id, quantity: 4 }], inAMinute());
+    await repository.confirm(orderId);
+    const retry = await repository.reserve(orderId, [{ productId: id, quantity: 9 }], inAMinute());
 
-    expect(retry).toEqual(first);
+    expect(retry).toEqual({ ...first, status: 'confirmed' });
     expect(await stockOf(id)).toBe(6);
-    expect(await reservationsOf(orderId)).toHaveLength(1);
+    expect(await itemsOf(orderId)).toHaveLength(1);
   });
 
   it('gives an order’s stock back once, however often it is released', async () => {
     const first = await product(10);
     const second = await product(5);
     const orderId = randomUUID();
-    await repository.reserve(orderId, [
-      { productId: first, quantity: 3 },
-      { productId: second, quantity: 5 },
-    ]);
+    await repository.reserve(
+      orderId,
+      [
+        { productId: first, quantity: 3 },
+        { productId: second, quantity: 5 },
+      ],
+      inAMinute(),
+    );
+    await repository.confirm(orderId);
 
     const released = await repository.release(orderId);
-    expect(released.map((row) => [row.productId, row.status])).toEqual(
-      expect.arrayContaining([
-        [first, 'released'],
-        [second, 'released'],
-      ]),
-    );
+    expect(released.map((row) => row.productId).sort()).toEqual([first, second].sort());
     expect(await stockOf(first)).toBe(10);
     expect(await stockOf(second)).toBe(5);
+    expect((await repository.findReservation(orderId))?.status).toBe('released');
 
     expect(await repository.release(orderId)).toEqual([]);
     expect(await stockOf(first)).toBe(10);
@@ -181,12 +196,72 @@ describe('ProductsRepository', () => {
     expect(await repository.release(randomUUID())).toEqual([]);
   });
 
+  describe('expiry', () => {
+    it('sweeps an overdue pending reservation back into stock, once', async () => {
+      const id = await product(10);
+      const orderId = randomUUID();
+      await repository.reserve(orderId, [{ productId: id, quantity: 7 }], aSecondAgo());
+
+      const expired = await repository.expireOverdue(new Date(), 1_000);
+
+      expect(expired).toContainEqual(expect.objectContaining({ orderId, productId: id }));
+      expect(await stockOf(id)).toBe(10);
+      expect((await repository.findReservation(orderId))?.status).toBe('expired');
+      const again = await repository.expireOverdue(new Date(), 1_000);
+      expect(again.filter((item) => item.orderId === orderId)).toEqual([]);
+      expect(await stockOf(id)).toBe(10);
+    });
+
+    it('leaves confirmed and not-yet-due reservations alone', async () => {
+      const id = await product(10);
+      const confirmed = randomUUID();
+      const notDue = randomUUID();
+      await repository.reserve(confirmed, [{ productId: id, quantity: 2 }], aSecondAgo());
+      expect(await repository.confirm(confirmed)).toMatchObject({ status: 'confirmed' });
+      await repository.reserve(notDue, [{ productId: id, quantity: 3 }], inAMinute());
+
+      const expired = await repository.expireOverdue(new Date(), 1_000);
+
+      expect(expired.map((item) => item.orderId)).not.toEqual(expect.arrayContaining([confirmed]));
+      expect(expired.map((item) => item.orderId)).not.toEqual(expect.arrayContaining([notDue]));
+      expect(await stockOf(id)).toBe(5);
+    });
+
+    it('refuses to confirm a reservation that expired first', async () => {
+      const id = await product(10);
+      const orderId = randomUUID();
+      await repository.reserve(orderId, [{ productId: id, quantity: 1 }], aSecondAgo());
+      await repository.expireOverdue(new Date(), 1_000);
+
+      expect(await repository.confirm(orderId)).toBeUndefined();
+      expect((await repository.findReservation(orderId))?.status).toBe('expired');
+      expect(await stockOf(id)).toBe(10);
+    });
+
+    it('reserves again when a retry comes after the reservation expired', async () => {
+      const id = await product(10);
+      const orderId = randomUUID();
+      await repository.reserve(orderId, [{ productId: id, quantity: 4 }], aSecondAgo());
+      await repository.expireOverdue(new Date(), 1_000);
+
+      const again = await repository.reserve(
+        orderId,
+        [{ productId: id, quantity: 2 }],
+        inAMinute(),
+      );
+
+      expect(again).toMatchObject({ orderId, status: 'pending' });
+      expect(again.items).toEqual([{ orderId, productId: id, quantity: 2, unitPriceCents: 1_000 }]);
+      expect(await stockOf(id)).toBe(8);
+    });
+  });
+
   it('never oversells when many orders reserve the same product at once', async () => {
     const limited = await product(5);
 
     const outcomes = await Promise.allSettled(
       Array.from({ length: 12 }, () =>
-        repository.reserve(randomUUID(), [{ productId: limited, quantity: 1 }]),
+        repository.reserve(randomUUID(), [{ productId: limited, quantity: 1 }], inAMinute()),
       ),
     );
 

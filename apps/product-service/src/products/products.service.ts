@@ -1,5 +1,6 @@
 import {
   ConflictException,
+  Inject,
   Injectable,
   NotFoundException,
   type OnModuleInit,
@@ -11,16 +12,20 @@ import type {
   ProductPageDto,
   StockReservationDto,
 } from '@obs/api-contracts';
-import { InjectMetric, InjectPinoLogger, PinoLogger } from '@obs/telemetry';
+import { SERVICE_CONFIG, type ServiceConfig } from '@obs/service-kit';
+import { InjectMetric, InjectPinoLogger, PinoLogger, Span } from '@obs/telemetry';
 import type { Counter } from 'prom-client';
 import { catalogueSeed } from './catalogue-seed';
 import {
   type ProductRow,
   ProductsRepository,
+  type Reservation,
   ReservationRefused,
-  type ReservationRow,
 } from './products.repository';
 import { STOCK_RESERVATIONS_TOTAL } from './products.metrics';
+
+/** Reservations expired per sweep transaction at most, so one sweep never holds the database long. */
+const SWEEP_BATCH = 100;
 
 @Injectable()
 export class ProductsService implements OnModuleInit {
@@ -28,6 +33,7 @@ export class ProductsService implements OnModuleInit {
     private readonly products: ProductsRepository,
     @InjectMetric(STOCK_RESERVATIONS_TOTAL) private readonly reservations: Counter<'result'>,
     @InjectPinoLogger(ProductsService.name) private readonly logger: PinoLogger,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -46,11 +52,13 @@ export class ProductsService implements OnModuleInit {
     return toProductDto(product);
   }
 
+  /** Holds the stock for the order until it confirms, or for RESERVATION_TTL_MS at most. */
   async reserve(orderId: string, items: OrderItemInputDto[]): Promise<StockReservationDto> {
+    const expiresAt = new Date(Date.now() + this.config.RESERVATION_TTL_MS);
     try {
-      const reserved = await this.products.reserve(orderId, mergeLines(items));
+      const reservation = await this.products.reserve(orderId, mergeLines(items), expiresAt);
       this.reservations.inc({ result: 'reserved' });
-      return { orderId, items: await this.describe(reserved) };
+      return { orderId, items: await this.describe(reservation) };
     } catch (error) {
       if (!(error instanceof ReservationRefused)) throw error;
       if (error.reason === 'unknown-product') {
@@ -61,15 +69,44 @@ export class ProductsService implements OnModuleInit {
     }
   }
 
+  /** The order is saved: its stock stays taken. 409 once the reservation expired or was released. */
+  async confirm(orderId: string): Promise<{ orderId: string; status: 'confirmed' }> {
+    if (await this.products.confirm(orderId)) {
+      this.reservations.inc({ result: 'confirmed' });
+      return { orderId, status: 'confirmed' };
+    }
+    const reservation = await this.products.findReservation(orderId);
+    if (!reservation) throw new NotFoundException(`no stock is reserved for order ${orderId}`);
+    if (reservation.status !== 'confirmed') {
+      throw new ConflictException(`the reservation of order ${orderId} is ${reservation.status}`);
+    }
+    return { orderId, status: 'confirmed' };
+  }
+
   async release(orderId: string): Promise<{ orderId: string; releasedItems: number }> {
     const released = await this.products.release(orderId);
     if (released.length > 0) this.reservations.inc({ result: 'released' });
     return { orderId, releasedItems: released.length };
   }
 
-  private async describe(rows: ReservationRow[]) {
+  /** Returns the stock of pending reservations no order confirmed in time; how many expired. */
+  @Span()
+  async expireOverdue(): Promise<number> {
+    const items = await this.products.expireOverdue(new Date(), SWEEP_BATCH);
+    const orderIds = [...new Set(items.map((item) => item.orderId))];
+    if (orderIds.length > 0) {
+      this.reservations.inc({ result: 'expired' }, orderIds.length);
+      this.logger.warn(
+        { orderIds, units: items.reduce((sum, item) => sum + item.quantity, 0) },
+        'unconfirmed reservations expired; their stock is back',
+      );
+    }
+    return orderIds.length;
+  }
+
+  private async describe(reservation: Reservation) {
     return Promise.all(
-      rows.map(async (row) => ({
+      reservation.items.map(async (row) => ({
         productId: row.productId,
         name: (await this.products.findById(row.productId))?.name ?? `product ${row.productId}`,
         quantity: row.quantity,

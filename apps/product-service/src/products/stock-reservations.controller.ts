@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   ApiErrors,
   ReserveStockDto,
+  StockConfirmationDto,
   StockReleaseDto,
   StockReservationDto,
 } from '@obs/api-contracts';
@@ -25,6 +26,21 @@ export class StockReservationsController {
   )
   reserve(@Body() request: ReserveStockDto): Promise<StockReservationDto> {
     return this.products.reserve(request.orderId, request.items);
+  }
+
+  @Post(':orderId/confirm')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: StockConfirmationDto,
+    description: 'The stock now belongs to the order; confirming again is fine.',
+  })
+  @ApiErrors(
+    400,
+    [404, 'No stock was reserved for this order.'],
+    [409, 'The reservation expired or was released first.'],
+  )
+  confirm(@Param('orderId', uuidParam('orderId')) orderId: string): Promise<StockConfirmationDto> {
+    return this.products.confirm(orderId);
   }
 
   @Post(':orderId/release')

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   loadConfig,
   type ServiceConfig,
@@ -46,7 +47,7 @@ export async function runService(
   configureService(app, config);
   await app.listen(config.PORT);
   app.get(Logger).log(`${config.serviceName} listening on port ${config.PORT}`);
-  exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
+  exitOnSignals(app, config);
   return app;
 }
 
@@ -63,25 +64,33 @@ function loadConfigOrExit(service: ServiceConfigOptions): ServiceConfig {
   }
 }
 
-function exitOnSignals(app: INestApplication, timeoutMs: number): void {
+/**
+ * On SIGTERM or SIGINT: /health/ready answers 503 at once, the listener keeps serving for
+ * SHUTDOWN_DRAIN_MS so load balancers stop sending work, then closes; requests in flight
+ * finish, and storage and telemetry close after the last of them.
+ */
+function exitOnSignals(app: INestApplication, config: ServiceConfig): void {
+  const { SHUTDOWN_DRAIN_MS: drainMs, SHUTDOWN_TIMEOUT_MS: timeoutMs } = config;
   let closing = false;
   const close = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
     const logger = app.get(Logger);
-    logger.log(`${signal} received: finishing in-flight requests`);
+    logger.log(`${signal} received: not ready, closing the listener in ${drainMs} ms`);
     app.get(Readiness).markShuttingDown();
     setTimeout(() => {
       logger.error(`shutdown took longer than ${timeoutMs} ms; exiting anyway`);
       process.exit(1);
     }, timeoutMs).unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error(error);
-        process.exit(1);
-      },
-    );
+    sleep(drainMs)
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(error);
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', close);
   process.once('SIGINT', close);

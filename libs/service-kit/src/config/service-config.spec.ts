@@ -44,6 +44,10 @@ describe('loadConfig', () => {
       AGENT_SERVICE_URL: 'http://localhost:8084',
       UPSTREAM_TIMEOUT_MS: 3_000,
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      SHUTDOWN_DRAIN_MS: 1_000,
+      RESERVATION_TTL_MS: 120_000,
+      RESERVATION_SWEEP_INTERVAL_MS: 10_000,
+      ORDER_RECONCILE_INTERVAL_MS: 30_000,
       JWT_EXPIRES_IN_SECONDS: 3_600,
     });
     expect(config.DATABASE_URL).toBeUndefined();
@@ -60,11 +64,37 @@ describe('loadConfig', () => {
       PORT: '9100',
       UPSTREAM_TIMEOUT_MS: '250',
       SHUTDOWN_TIMEOUT_MS: '500',
+      SHUTDOWN_DRAIN_MS: '0',
+      RESERVATION_TTL_MS: '5000',
+      RESERVATION_SWEEP_INTERVAL_MS: '500',
+      ORDER_RECONCILE_INTERVAL_MS: '750',
     });
 
-    expect(config.PORT).toBe(9100);
-    expect(config.UPSTREAM_TIMEOUT_MS).toBe(250);
-    expect(config.SHUTDOWN_TIMEOUT_MS).toBe(500);
+    expect(config).toMatchObject({
+      PORT: 9100,
+      UPSTREAM_TIMEOUT_MS: 250,
+      SHUTDOWN_TIMEOUT_MS: 500,
+      SHUTDOWN_DRAIN_MS: 0,
+      RESERVATION_TTL_MS: 5_000,
+      RESERVATION_SWEEP_INTERVAL_MS: 500,
+      ORDER_RECONCILE_INTERVAL_MS: 750,
+    });
+  });
+
+  it('refuses a drain that would outlast the shutdown timeout', () => {
+    expect(
+      problems(PRODUCT_SERVICE, { SHUTDOWN_TIMEOUT_MS: '2000', SHUTDOWN_DRAIN_MS: '2000' }),
+    ).toBe(
+      'invalid configuration for product-service: SHUTDOWN_DRAIN_MS must be shorter than SHUTDOWN_TIMEOUT_MS',
+    );
+  });
+
+  it.each([
+    ['RESERVATION_TTL_MS', '500'],
+    ['RESERVATION_SWEEP_INTERVAL_MS', '0'],
+    ['ORDER_RECONCILE_INTERVAL_MS', 'soon'],
+  ])('refuses %s=%s', (variable, value) => {
+    expect(problems(PRODUCT_SERVICE, { [variable]: value })).toContain(variable);
   });
 
   it.each(['abc', '0', '70000', '80.5'])('refuses PORT=%s', (port) => {

@@ -11,6 +11,11 @@ const commonVariables = {
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** How long SIGTERM waits for in-flight requests before exiting anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * How long SIGTERM keeps the listener open with /health/ready at 503 before it
+   * closes, so load balancers stop sending work first; 0 closes it at once.
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(1_000),
   FAULT_INJECTION: z.enum(['enabled', 'disabled']).default('disabled'),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 };
@@ -27,6 +32,16 @@ const upstreamVariables = {
   AGENT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 };
 
+/** How the order flow stays consistent across crashes (product- and order-service). */
+const orderFlowVariables = {
+  /** How long reserved stock stays held for an order that has not confirmed it. */
+  RESERVATION_TTL_MS: z.coerce.number().int().min(1_000).default(120_000),
+  /** How often product-service returns the stock of expired reservations. */
+  RESERVATION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  /** How often order-service finishes orders a crash left pending or cancelling. */
+  ORDER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+};
+
 export interface ServiceConfigOptions {
   serviceName: string;
   defaultPort: number;
@@ -41,6 +56,7 @@ export function serviceConfigSchema(options: ServiceConfigOptions) {
       ...commonVariables,
       PORT: z.coerce.number().int().min(1).max(65_535).default(options.defaultPort),
       ...upstreamVariables,
+      ...orderFlowVariables,
       DATABASE_URL: z
         .string()
         .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
@@ -57,6 +73,13 @@ export function serviceConfigSchema(options: ServiceConfigOptions) {
             code: 'custom',
             path: ['JWT_SECRET'],
             message: 'is required when NODE_ENV=production',
+          });
+        }
+        if (env.SHUTDOWN_DRAIN_MS >= env.SHUTDOWN_TIMEOUT_MS) {
+          context.addIssue({
+            code: 'custom',
+            path: ['SHUTDOWN_DRAIN_MS'],
+            message: 'must be shorter than SHUTDOWN_TIMEOUT_MS',
           });
         }
         if (env.FAULT_INJECTION === 'enabled' && !env.ADMIN_TOKEN) {

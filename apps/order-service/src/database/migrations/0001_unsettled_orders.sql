@@ -1,0 +1,2 @@
+ALTER TABLE "orders" ADD COLUMN "updated_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+CREATE INDEX "orders_unsettled_idx" ON "orders" USING btree ("updated_at") WHERE "orders"."status" in ('pending', 'cancelling');
