@@ -89,9 +89,12 @@ try {
       JWT_SECRET: 'test-stack-secret-0123456789',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
       OTEL_LOGS_EXPORTER: 'otlp',
-      // Every trace kept, so this order's trace, logs and exemplar must all exist.
-      OTEL_TRACES_SAMPLER: 'always_on',
+      // Every new trace kept, so this order's trace, logs and exemplar must all exist; a
+      // caller's decision is followed, so a traceparent with flags 00 gives an unsampled trace.
+      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
     },
+    // The embedded databases start slowly on a busy 2-core machine.
+    readyTimeoutMs: 180_000,
   });
 } catch (error) {
   console.log('not ok - the five built services start with OTLP to the Collector');

@@ -59,7 +59,9 @@ for config in deploy/prometheus/prometheus*.yml; do
   check "promtool check config $(basename "$config")" promtool check config "$config"
 done
 check "promtool check rules" promtool check rules deploy/prometheus/rules/*.yml
-check "promtool test rules" promtool test rules deploy/prometheus/tests/*.test.yml
+for test in deploy/prometheus/tests/*.test.yml; do
+  check "promtool test rules $(basename "$test")" promtool test rules "$test"
+done
 check "rule expressions parse with Prometheus 3 and use known metric names" \
   "$stackcheck" rules deploy/test/metrics deploy/prometheus/rules
 
