@@ -42,7 +42,7 @@ node_bin=$(command -v node)
 # --- setup (a failure here fails the checks that need it) ---
 bash deploy/local/install-tools.sh || echo "# install-tools failed" >&2
 export PATH=$repo/.tools/bin:$PATH
-export GOPATH=$repo/.tools/go GOMODCACHE=$repo/.tools/go/mod GOFLAGS=-mod=mod
+export GOFLAGS=-mod=mod
 stackcheck=$repo/.tools/bin/stackcheck
 (cd deploy/test/stackcheck && go build -o "$stackcheck" .) > "$work/build.log" 2>&1 ||
   { echo "# building stackcheck failed:"; sed 's/^/#   /' "$work/build.log" | tail -n 20; }
