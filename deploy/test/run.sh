@@ -93,6 +93,22 @@ else
     tail -n 20 "$1/jaeger.log"; exit 1' _ "$work"
 fi
 
+# The images compose and Kubernetes run are the versions built here, so what is tested ships.
+check "compose and Kubernetes images are the versions install-tools.sh built" bash -c '
+  prom=$(prometheus --version | awk "NR == 1 {print \$3}")
+  am=$(alertmanager --version 2>&1 | awk "NR == 1 {print \$3}")
+  jaeger=$(jaeger version 2> /dev/null | grep -o "\"gitVersion\":\"v[0-9.]*" | sed "s/.*\"v//")
+  otel=$(otelcol --version | awk "{print \$3}")
+  status=0
+  want() { grep -q "image: $2\$" "$1" || { echo "$1: no image $2"; status=1; }; }
+  want deploy/compose/compose.yaml "prom/prometheus:v$prom"
+  want deploy/compose/compose.yaml "prom/alertmanager:v$am"
+  want deploy/compose/compose.yaml "jaegertracing/jaeger:$jaeger"
+  want deploy/k8s/observability/jaeger.yaml "jaegertracing/jaeger:$jaeger"
+  want deploy/compose/compose.yaml "nestjs-observability/otelcol:$otel"
+  want deploy/k8s/observability/otel-collector.yaml "nestjs-observability/otelcol:$otel"
+  echo "Prometheus $prom, Alertmanager $am, Jaeger $jaeger, Collector $otel"; exit $status'
+
 # --- Alertmanager ---
 check "amtool check-config (rendered template)" amtool check-config "$work/alertmanager.yml"
 while IFS='|' read -r receivers labels; do
