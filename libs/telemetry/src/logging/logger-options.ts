@@ -82,7 +82,12 @@ export function pinoHttpOptions(options: TelemetryModuleOptions): Options<Reques
     // keeps only this much of it for a line that does log it.
     wrapSerializers: false,
     serializers: {
-      req: (request: Request) => ({ id: request.id, method: request.method, url: request.url }),
+      // The path without its query string, which may carry a credential.
+      req: (request: Request) => ({
+        id: request.id,
+        method: request.method,
+        url: request.url?.split('?', 1)[0],
+      }),
       res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
       err: stdSerializers.err,
     },
