@@ -33,7 +33,8 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   const receiver = await startOtlpReceiver();
   const workDir = mkdtempSync(join(tmpdir(), 'obs-e2e-'));
   const dataDir = join(workDir, 'data');
-  const starting = startServices({
+  // A service that never gets ready must not leave the receiver holding the test process open.
+  const services = await startServices({
     dataDir,
     logDir: join(workDir, 'logs'),
     ports: TEST_PORTS,
@@ -52,9 +53,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     postgresUrl: process.env.E2E_POSTGRES_URL,
     // One service exports OTLP as JSON, the rest as protobuf: both encodings are proven.
     serviceEnv: { 'product-service': { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } },
-  });
-  // A stack that failed to start must not leave the receiver holding the test process open.
-  const services = await starting.catch(async (error: unknown) => {
+  }).catch(async (error: unknown) => {
     await receiver.close();
     throw error;
   });
