@@ -2,11 +2,15 @@
 // a server span, a metric increment and a request line for requests that never
 // reach a handler; client spans for fetch and node:http calls with no tracing
 // code; the exception on a 5xx; express, Nest and pg spans when switched on.
+// The pg spans need a PostgreSQL server: E2E_POSTGRES_URL names one (CI's e2e-postgres step,
+// through tools/postgres/postgres.sh); unset, PGlite serves the wire protocol through
+// @electric-sql/pglite-socket, so `npm test` needs nothing beyond npm.
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { repoRoot } from '../../tools/services/launcher.ts';
@@ -15,23 +19,26 @@ import { call, eventually, startTestStack, type TestStack } from './support/stac
 
 const SERVER = 2;
 const CLIENT = 3;
-const POSTGRES_PORT = 55432;
+// node-postgres opens up to this many connections (the pool size in libs/service-kit's
+// openDatabase); the socket server accepts a single one unless told otherwise.
+const POOL_SIZE = 10;
 
 let stack: TestStack;
 let gateway: string;
 /** The PostgreSQL server product-service is moved to; started here unless E2E_POSTGRES_URL names one. */
 let postgresUrl: string;
-let startedPostgres = false;
+let pglite: { db: PGlite; server: PGLiteSocketServer } | undefined;
 
 before(async () => {
-  postgresUrl = process.env.E2E_POSTGRES_URL ?? (await startPostgres());
+  postgresUrl = process.env.E2E_POSTGRES_URL ?? (await startPgliteServer());
   stack = await startTestStack();
   gateway = stack.gateway;
 });
 
 after(async () => {
   await stack?.stop();
-  if (startedPostgres) postgres('stop');
+  await pglite?.server.stop();
+  await pglite?.db.close();
 });
 
 /** A fresh sampled (or unsampled) W3C trace context, as a caller would send it. */
@@ -295,29 +302,19 @@ describe('a 5xx and the instrumentations switched on by name', () => {
   });
 });
 
-/** Starts tools/postgres/postgres.sh's server unless one already listens on its port. */
-async function startPostgres(): Promise<string> {
-  if (!(await listening(POSTGRES_PORT))) {
-    postgres('start');
-    startedPostgres = true;
-  }
-  return `postgres://postgres@127.0.0.1:${POSTGRES_PORT}`;
-}
-
-function postgres(command: 'start' | 'stop'): void {
-  const result = spawnSync('bash', [join(repoRoot(), 'tools/postgres/postgres.sh'), command], {
-    encoding: 'utf8',
+/**
+ * An in-memory PGlite served over the PostgreSQL wire protocol on a free port. It serves one
+ * database whatever name a client asks for, so product-service's `/products` URL reaches it.
+ */
+async function startPgliteServer(): Promise<string> {
+  const db = await PGlite.create();
+  const server = new PGLiteSocketServer({
+    db,
+    host: '127.0.0.1',
+    port: 0,
+    maxConnections: POOL_SIZE,
   });
-  if (result.status !== 0) throw new Error(`postgres.sh ${command} failed: ${result.stderr}`);
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+  await server.start();
+  pglite = { db, server };
+  return `postgres://postgres@${server.getServerConn()}`;
 }
