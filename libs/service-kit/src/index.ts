@@ -23,3 +23,4 @@ export type { Database } from './storage/database';
 export { isUniqueViolation } from './storage/unique-violation';
 export { CALLER_ID_HEADER, CallerId } from './auth/caller-id.decorator';
 export { intParam, uuidParam } from './validation/param-pipes';
+export { PeriodicTask } from './scheduling/periodic-task';

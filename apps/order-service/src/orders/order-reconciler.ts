@@ -4,7 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { SERVICE_CONFIG, type ServiceConfig } from '@obs/service-kit';
+import { PeriodicTask, SERVICE_CONFIG, type ServiceConfig } from '@obs/service-kit';
 import { InjectPinoLogger, PinoLogger } from '@obs/telemetry';
 import { OrdersService } from './orders.service';
 
@@ -16,34 +16,26 @@ import { OrdersService } from './orders.service';
  */
 @Injectable()
 export class OrderReconciler implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  /** The pass in progress; a tick that finds one running skips. */
-  private running: Promise<void> | undefined;
+  private readonly reconcile: PeriodicTask;
 
   constructor(
-    private readonly orders: OrdersService,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    @InjectPinoLogger(OrderReconciler.name) private readonly logger: PinoLogger,
-  ) {}
+    orders: OrdersService,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    @InjectPinoLogger(OrderReconciler.name) logger: PinoLogger,
+  ) {
+    this.reconcile = new PeriodicTask(
+      () => orders.reconcile(),
+      config.ORDER_RECONCILE_INTERVAL_MS,
+      (error) => logger.error({ err: error }, 'reconciling orders failed; retrying'),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.reconcile(), this.config.ORDER_RECONCILE_INTERVAL_MS);
-    this.timer.unref();
-    this.reconcile();
+    this.reconcile.start({ runNow: true });
   }
 
   /** Stops before the database closes, letting a pass in progress finish. */
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private reconcile(): void {
-    this.running ??= this.orders
-      .reconcile()
-      .catch((error: unknown) => {
-        this.logger.error({ err: error }, 'reconciling orders failed; retrying');
-      })
-      .finally(() => (this.running = undefined));
+  onModuleDestroy(): Promise<void> {
+    return this.reconcile.stop();
   }
 }

@@ -4,7 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { SERVICE_CONFIG, type ServiceConfig } from '@obs/service-kit';
+import { PeriodicTask, SERVICE_CONFIG, type ServiceConfig } from '@obs/service-kit';
 import { InjectPinoLogger, PinoLogger } from '@obs/telemetry';
 import { ProductsService } from './products.service';
 
@@ -16,34 +16,26 @@ import { ProductsService } from './products.service';
  */
 @Injectable()
 export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  /** The sweep in progress; a tick that finds one running skips. */
-  private sweeping: Promise<void> | undefined;
+  private readonly sweep: PeriodicTask;
 
   constructor(
-    private readonly products: ProductsService,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    @InjectPinoLogger(ReservationSweeper.name) private readonly logger: PinoLogger,
-  ) {}
+    products: ProductsService,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    @InjectPinoLogger(ReservationSweeper.name) logger: PinoLogger,
+  ) {
+    this.sweep = new PeriodicTask(
+      () => products.expireOverdue(),
+      config.RESERVATION_SWEEP_INTERVAL_MS,
+      (error) => logger.error({ err: error }, 'sweeping expired reservations failed; retrying'),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.sweep(), this.config.RESERVATION_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.sweep.start();
   }
 
   /** Stops before the database closes, letting a sweep in progress finish. */
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
-  }
-
-  private sweep(): void {
-    this.sweeping ??= this.products
-      .expireOverdue()
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        this.logger.error({ err: error }, 'sweeping expired reservations failed; retrying');
-      })
-      .finally(() => (this.sweeping = undefined));
+  onModuleDestroy(): Promise<void> {
+    return this.sweep.stop();
   }
 }
