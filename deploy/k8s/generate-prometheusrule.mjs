@@ -65,6 +65,7 @@ apiVersion: monitoring.coreos.com/v1
 kind: PrometheusRule
 metadata:
   name: shop-rules
+  labels: { app.kubernetes.io/part-of: shop }
 spec:
   groups:
 ${groupsFor(namespace, '  ').join('\n')}
