@@ -1,6 +1,7 @@
 // Telemetry pipeline: the health of what carries the signals, from each component's own metrics.
-// The OpenTelemetry Collector (its internal telemetry on :8888): spans and log records accepted or
-// refused by its receivers, sent or not by its exporters, its sending queue. Prometheus: rule
+// The OpenTelemetry Collector (its internal telemetry on :8888; counters named without _total, as
+// Collector 0.161 exposes them): spans and log records accepted, refused or failed by its
+// receivers, sent or not by its exporters, its sending queue. Prometheus: rule
 // evaluation failures and cost per group, alerts it could not hand to Alertmanager. Alertmanager:
 // notifications it could not deliver.
 import { dashboard, promql, timeseries } from './panels.ts';
@@ -15,16 +16,20 @@ export default dashboard(
   .withPanel(
     timeseries(
       'Collector: spans received',
-      'Spans per second the Collector’s receivers accepted and refused (refused = the pipeline pushed back, e.g. the memory limiter).',
+      'Spans per second the Collector’s receivers accepted, refused (the pipeline pushed back, e.g. the memory limiter) and failed (an internal error). The Collector exposes its counters without _total.',
       'ops',
       [
         promql(
-          'sum by (receiver) (rate(otelcol_receiver_accepted_spans_total[$__rate_interval]))',
+          'sum by (receiver) (rate(otelcol_receiver_accepted_spans[$__rate_interval]))',
           'accepted {{receiver}}',
         ),
         promql(
-          'sum by (receiver) (rate(otelcol_receiver_refused_spans_total[$__rate_interval]))',
+          'sum by (receiver) (rate(otelcol_receiver_refused_spans[$__rate_interval]))',
           'refused {{receiver}}',
+        ),
+        promql(
+          'sum by (receiver) (rate(otelcol_receiver_failed_spans[$__rate_interval]))',
+          'failed {{receiver}}',
         ),
       ],
     ),
@@ -32,16 +37,20 @@ export default dashboard(
   .withPanel(
     timeseries(
       'Collector: log records received',
-      'Log records per second the Collector’s receivers accepted and refused.',
+      'Log records per second the Collector’s receivers accepted, refused and failed.',
       'ops',
       [
         promql(
-          'sum by (receiver) (rate(otelcol_receiver_accepted_log_records_total[$__rate_interval]))',
+          'sum by (receiver) (rate(otelcol_receiver_accepted_log_records[$__rate_interval]))',
           'accepted {{receiver}}',
         ),
         promql(
-          'sum by (receiver) (rate(otelcol_receiver_refused_log_records_total[$__rate_interval]))',
+          'sum by (receiver) (rate(otelcol_receiver_refused_log_records[$__rate_interval]))',
           'refused {{receiver}}',
+        ),
+        promql(
+          'sum by (receiver) (rate(otelcol_receiver_failed_log_records[$__rate_interval]))',
+          'failed {{receiver}}',
         ),
       ],
     ),
@@ -53,11 +62,11 @@ export default dashboard(
       'ops',
       [
         promql(
-          'sum by (exporter) (rate(otelcol_exporter_sent_spans_total[$__rate_interval]))',
+          'sum by (exporter) (rate(otelcol_exporter_sent_spans[$__rate_interval]))',
           'sent {{exporter}}',
         ),
         promql(
-          'sum by (exporter) (rate(otelcol_exporter_send_failed_spans_total[$__rate_interval]))',
+          'sum by (exporter) (rate(otelcol_exporter_send_failed_spans[$__rate_interval]))',
           'not sent {{exporter}}',
         ),
       ],
@@ -70,11 +79,11 @@ export default dashboard(
       'ops',
       [
         promql(
-          'sum by (exporter) (rate(otelcol_exporter_sent_log_records_total[$__rate_interval]))',
+          'sum by (exporter) (rate(otelcol_exporter_sent_log_records[$__rate_interval]))',
           'sent {{exporter}}',
         ),
         promql(
-          'sum by (exporter) (rate(otelcol_exporter_send_failed_log_records_total[$__rate_interval]))',
+          'sum by (exporter) (rate(otelcol_exporter_send_failed_log_records[$__rate_interval]))',
           'not sent {{exporter}}',
         ),
       ],
