@@ -1,6 +1,8 @@
-// Traces: the slow and the failed traces of one service (Jaeger search), and the service map the
-// Collector's servicegraph connector derives from all traces (traces_service_graph_* in
-// Prometheus). Service detail links here with `service` set; a trace id opens the trace in Jaeger.
+// Traces: the slow and the failed traces of one service (Jaeger search), and the service map.
+// The map is drawn from the services' own call metrics (upstream_requests_total: caller `service`
+// → `upstream`), because the stack's Collector has no servicegraph connector (deploy/otel-collector/
+// manifest.yaml: no release serves it), so there are no traces_service_graph_* series.
+// Service detail links here with `service` set; a trace id opens the trace in Jaeger.
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import { CustomVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as NodeGraphPanel } from '@grafana/grafana-foundation-sdk/nodegraph';
@@ -34,13 +36,12 @@ function traceTable(title: string, description: string, search: Record<string, s
     .span(12);
 }
 
-// Edges of the service graph into this product's services ("user" is the client of the gateway).
-const edges = `server=~"${SERVICES}"`;
+const product = `namespace=~"$namespace", service=~"${SERVICES}"`;
 
 export default dashboard(
   'traces',
   'Traces',
-  'Slow and failed traces of one service, and the service map from the Collector’s service graph metrics.',
+  'Slow and failed traces of one service, and the map of who calls whom with the rate, failures and latency of each call.',
 )
   .withVariable(serviceVariable(false))
   .withVariable(
@@ -67,33 +68,33 @@ export default dashboard(
     new NodeGraphPanel()
       .title('Service map')
       .description(
-        'Who calls whom, from the Collector’s servicegraph connector: nodes are services (requests per second they served), edges the calls between them. "user" is the outside world.',
+        'Who calls whom: nodes are the services (requests per second they served), edges the calls a service makes to an upstream (calls per second), from the callers’ upstream_requests_total.',
       )
       .datasource(prometheus)
       .targets([
         promql(
-          `label_replace(sum by (server) (rate(traces_service_graph_request_total{${edges}}[$__range])), "id", "$1", "server", "(.*)")`,
+          `label_replace(sum by (service) (rate(http_requests_total{${product}}[$__range])), "id", "$1", "service", "(.*)")`,
           '',
         )
           .refId('nodes')
           .instant()
           .format(PromQueryFormat.Table),
         promql(
-          `label_join(sum by (client, server) (rate(traces_service_graph_request_total{${edges}}[$__range])), "id", "->", "client", "server")`,
+          `label_join(sum by (service, upstream) (rate(upstream_requests_total{${product}}[$__range])), "id", "->", "service", "upstream")`,
           '',
         )
           .refId('edges')
           .instant()
           .format(PromQueryFormat.Table),
       ])
-      // The node graph reads frames named nodes/edges with id, title, source, target, mainstat.
+      // The node graph reads frames with id, title, source, target and mainstat fields.
       .transformations([
         {
           id: 'organize',
           filter: { id: 'byRefId', options: 'nodes' },
           options: {
             excludeByName: { Time: true },
-            renameByName: { server: 'title', Value: 'mainstat' },
+            renameByName: { service: 'title', Value: 'mainstat' },
           },
         },
         {
@@ -101,7 +102,7 @@ export default dashboard(
           filter: { id: 'byRefId', options: 'edges' },
           options: {
             excludeByName: { Time: true },
-            renameByName: { client: 'source', server: 'target', Value: 'mainstat' },
+            renameByName: { service: 'source', upstream: 'target', Value: 'mainstat' },
           },
         },
       ])
@@ -111,12 +112,12 @@ export default dashboard(
   .withPanel(
     timeseries(
       'Calls between services',
-      'Requests per second on each edge of the service map (client → server), from the spans of both ends.',
+      'Calls per second on each edge of the service map (caller → upstream), by the caller’s count.',
       'reqps',
       [
         promql(
-          `sum by (client, server) (rate(traces_service_graph_request_total{${edges}}[$__rate_interval]))`,
-          '{{client}} → {{server}}',
+          `sum by (service, upstream) (rate(upstream_requests_total{${product}}[$__rate_interval]))`,
+          '{{service}} → {{upstream}}',
         ),
       ],
     ),
@@ -124,25 +125,25 @@ export default dashboard(
   .withPanel(
     timeseries(
       'Failed calls between services',
-      'Requests per second on each edge whose client or server span ended in error.',
+      'Calls per second on each edge that failed to connect, timed out or got a 5xx answer.',
       'reqps',
       [
         promql(
-          `sum by (client, server) (rate(traces_service_graph_request_failed_total{${edges}}[$__rate_interval]))`,
-          '{{client}} → {{server}}',
+          `sum by (service, upstream) (rate(upstream_requests_total{${product}, status_code=~"error|timeout|5.."}[$__rate_interval]))`,
+          '{{service}} → {{upstream}}',
         ),
       ],
     ),
   )
   .withPanel(
     timeseries(
-      'Server latency between services (p95)',
-      '95th percentile duration of the server span on each edge, from the service graph histogram.',
+      'Call latency between services (p95)',
+      '95th percentile duration of the calls on each edge, as the caller measures them.',
       's',
       [
         promql(
-          `histogram_quantile(0.95, sum by (client, server, le) (rate(traces_service_graph_request_server_seconds_bucket{${edges}}[$__rate_interval])))`,
-          '{{client}} → {{server}}',
+          `histogram_quantile(0.95, sum by (service, upstream, le) (rate(upstream_request_duration_seconds_bucket{${product}}[$__rate_interval])))`,
+          '{{service}} → {{upstream}}',
         ),
       ],
     ).span(24),
