@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The observability stack without Docker: real Prometheus, Alertmanager and the webhook sink on
-# loopback, with the repo's configs and rule files, scraping the services of `npm start`
-# (127.0.0.1:8080-8084). Started by `npm run stack:local`; see deploy/README.md.
+# The observability stack without Docker, on loopback: Prometheus 3, Alertmanager, the
+# OpenTelemetry Collector, Jaeger 2 and the webhook sink, built from source by install-tools.sh
+# (first run only) and reading the same config files as compose, with only addresses changed
+# through the environment. The services of `npm start` (127.0.0.1:8080-8084) are scraped, and
+# their OTLP (127.0.0.1:4318) goes through the Collector: traces to Jaeger, logs to
+# $STACK_DIR/otelcol/logs.jsonl (Loki's stand-in), span metrics to Prometheus.
+# Started by `npm run stack:local`; see deploy/README.md.
 #
 #   stack.sh [run]   start in the foreground; Ctrl-C or SIGTERM stops everything
 #   stack.sh start   start in the background (pid files under $STACK_DIR/run)
@@ -15,7 +19,12 @@
 #   STACK_DIR      data, logs, rendered configs and pid files (default .data/stack)
 #   PAGER_WEBHOOK_URL, CHAT_WEBHOOK_URL, INFO_WEBHOOK_URL, WATCHDOG_WEBHOOK_URL
 #                  Alertmanager receivers (default http://127.0.0.1:9095/<receiver>, the sink)
-# Ports (fixed, as in the contract): Prometheus 9090, Alertmanager 9093, webhook sink 9095.
+#   PROMETHEUS_EXTERNAL_URL, ALERTMANAGER_EXTERNAL_URL
+#                  the URLs alerts and notifications link to (default http://127.0.0.1:9090, :9093)
+# Ports (fixed, as in the contract): Prometheus 9090, Alertmanager 9093, OTLP 4317/4318, Jaeger UI
+# and API 16686, webhook sink 9095; the Collector's health 13133, own metrics 8888, span metrics
+# 8889; Jaeger's OTLP gRPC 14317, health 14133, own metrics 14269.
+# Services started for this stack send logs over OTLP too: OTEL_LOGS_EXPORTER=otlp.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -27,16 +36,20 @@ stack_dir=$(cd "$stack_dir" && pwd)
 run_dir=$stack_dir/run
 log_dir=$stack_dir/logs
 config_dir=$stack_dir/config
-components=(webhook-sink alertmanager prometheus)
-declare -A port=([prometheus]=9090 [alertmanager]=9093 [webhook-sink]=9095)
-declare -A ready=([prometheus]=/-/ready [alertmanager]=/-/ready [webhook-sink]=/health)
+components=(webhook-sink alertmanager prometheus jaeger otelcol)
+declare -A port=([prometheus]=9090 [alertmanager]=9093 [webhook-sink]=9095 [jaeger]=16686 [otelcol]=4318)
+# Each component's readiness URL (the Collector and Jaeger answer on their health ports).
+declare -A ready=([prometheus]=http://127.0.0.1:9090/-/ready [alertmanager]=http://127.0.0.1:9093/-/ready
+  [webhook-sink]=http://127.0.0.1:9095/health [jaeger]=http://127.0.0.1:14133/status
+  [otelcol]=http://127.0.0.1:13133/)
+export PATH=$repo/.tools/bin:$PATH
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pid_of() { cat "$run_dir/$1.pid" 2>/dev/null || true; }
 alive() { local pid; pid=$(pid_of "$1"); [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
 
 render_configs() {
-  mkdir -p "$config_dir" "$log_dir" "$run_dir" "$stack_dir/prometheus" "$stack_dir/alertmanager"
+  mkdir -p "$config_dir" "$log_dir" "$run_dir" "$stack_dir/prometheus" "$stack_dir/alertmanager" "$stack_dir/otelcol"
   local scrape=15s group_wait=30s group_interval=5m
   case $profile in
     default) ;;
@@ -65,17 +78,39 @@ command_for() {
         "--config.file=$config_dir/prometheus.yml" \
         "--storage.tsdb.path=$stack_dir/prometheus" \
         "--web.listen-address=127.0.0.1:${port[prometheus]}" \
+        "--web.external-url=${PROMETHEUS_EXTERNAL_URL:-http://127.0.0.1:${port[prometheus]}}" \
+        --storage.tsdb.retention.time=30d \
         --web.enable-lifecycle \
         --web.enable-remote-write-receiver \
         --enable-feature=exemplar-storage ;;
     alertmanager)
-      echo "$(command -v alertmanager || command -v prometheus-alertmanager)" \
+      echo alertmanager \
         "--config.file=$config_dir/alertmanager.yml" \
         "--storage.path=$stack_dir/alertmanager" \
         "--web.listen-address=127.0.0.1:${port[alertmanager]}" \
+        "--web.external-url=${ALERTMANAGER_EXTERNAL_URL:-http://127.0.0.1:${port[alertmanager]}}" \
         "--cluster.listen-address=" ;;
+    # The committed configs as they are; the addresses come from environment() below.
+    otelcol)
+      echo otelcol "--config=$repo/deploy/otel-collector/config.yaml" ;;
+    jaeger)
+      echo jaeger "--config=$repo/deploy/jaeger/config.yaml" ;;
     webhook-sink)
       echo node "$repo/deploy/webhook-sink/sink.mjs" ;;
+  esac
+}
+
+# The variables the Collector's and Jaeger's configs expand (see their headers).
+environment() {
+  case $1 in
+    otelcol)
+      echo OTELCOL_LISTEN_HOST=127.0.0.1 JAEGER_OTLP_ENDPOINT=127.0.0.1:14317 \
+        OTELCOL_LOGS_EXPORTER=file/logs "OTELCOL_LOGS_FILE=$stack_dir/otelcol/logs.jsonl" ;;
+    jaeger)
+      echo JAEGER_LISTEN_HOST=127.0.0.1 JAEGER_OTLP_GRPC_PORT=14317 JAEGER_HEALTH_PORT=14133 \
+        JAEGER_METRICS_PORT=14269 PROMETHEUS_URL=http://127.0.0.1:${port[prometheus]} ;;
+    webhook-sink)
+      echo WEBHOOK_SINK_PORT=${port[webhook-sink]} "WEBHOOK_SINK_FILE=$stack_dir/webhook-sink/notifications.jsonl" ;;
   esac
 }
 
@@ -91,13 +126,13 @@ start_all() {
   render_configs
   for c in "${components[@]}"; do
     # setsid: a detached stack survives the shell that started it; stop_all kills by pid.
-    WEBHOOK_SINK_PORT=${port[webhook-sink]} WEBHOOK_SINK_FILE=$stack_dir/webhook-sink/notifications.jsonl \
-      setsid $(command_for "$c") > "$log_dir/$c.log" 2>&1 < /dev/null &
+    # shellcheck disable=SC2046 # one word per variable and argument; no path here has spaces
+    env $(environment "$c") setsid $(command_for "$c") > "$log_dir/$c.log" 2>&1 < /dev/null &
     echo $! > "$run_dir/$c.pid"
   done
   for c in "${components[@]}"; do
     for _ in $(seq 1 60); do
-      curl -fs "http://127.0.0.1:${port[$c]}${ready[$c]}" >/dev/null 2>&1 && continue 2
+      curl -fs "${ready[$c]}" >/dev/null 2>&1 && continue 2
       alive "$c" || break
       sleep 0.5
     done
@@ -109,12 +144,14 @@ start_all() {
   echo "stack ($profile profile) is up; data, logs and configs in $stack_dir"
   echo "  Prometheus    http://127.0.0.1:${port[prometheus]}   (targets: /targets, rules: /rules, alerts: /alerts)"
   echo "  Alertmanager  http://127.0.0.1:${port[alertmanager]}"
+  echo "  Jaeger        http://127.0.0.1:${port[jaeger]}   (API: /api/traces/<trace id>; the UI is a placeholder in a source build)"
+  echo "  Collector     OTLP 127.0.0.1:4317 (gRPC), 127.0.0.1:4318 (HTTP); logs to $stack_dir/otelcol/logs.jsonl"
   echo "  webhook sink  http://127.0.0.1:${port[webhook-sink]}/notifications   (records to $stack_dir/webhook-sink/notifications.jsonl)"
-  echo "  scraping the services on 127.0.0.1:8080-8084 (start them with 'npm start')"
+  echo "  scraping the services on 127.0.0.1:8080-8084 (start them with 'OTEL_LOGS_EXPORTER=otlp npm start')"
 }
 
 stop_all() {
-  for c in prometheus alertmanager webhook-sink; do
+  for c in otelcol jaeger prometheus alertmanager webhook-sink; do
     local pid; pid=$(pid_of "$c")
     [ -n "$pid" ] || continue
     if kill -0 "$pid" 2>/dev/null; then
@@ -130,7 +167,7 @@ stop_all() {
 status() {
   local down=0
   for c in "${components[@]}"; do
-    if alive "$c" && curl -fs "http://127.0.0.1:${port[$c]}${ready[$c]}" >/dev/null 2>&1; then
+    if alive "$c" && curl -fs "${ready[$c]}" >/dev/null 2>&1; then
       echo "$c: up (pid $(pid_of "$c"), http://127.0.0.1:${port[$c]})"
     else
       echo "$c: down"; down=1
@@ -148,7 +185,8 @@ case $command in
     trap 'echo; stop_all; exit 0' INT TERM
     echo "Ctrl-C stops the stack."
     # Wake up when any component exits (or a signal arrives), then take the rest down with it.
-    while alive prometheus && alive alertmanager && alive webhook-sink; do sleep 1 & wait $!; done
+    all_alive() { for c in "${components[@]}"; do alive "$c" || return 1; done; }
+    while all_alive; do sleep 1 & wait $!; done
     echo "stack.sh: a component exited; see $log_dir" >&2
     stop_all
     exit 1 ;;

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Proves the observability stack with the real tools: `npm run test:stack`.
-# Installs what it needs (Debian prometheus + prometheus-alertmanager for promtool, amtool and
-# the binaries; Go builds stackcheck into .tools/), runs every check as one test, prints
+# Installs what it needs (deploy/local/install-tools.sh builds Prometheus 3, promtool,
+# Alertmanager, amtool, Jaeger 2 and the Collector distribution into .tools/bin once, from a cache
+# outside the repo; Go builds stackcheck), runs every check as one test, prints
 # `ok - <name>` / `not ok - <name>`, and ends with `stack: N passed, N failed`.
+# Static: every config as each tool reads it (otelcol validate, Jaeger started on its config,
+# promtool and amtool checks, rule unit tests, compose and Kubernetes typed decoding). Live: the
+# local stack with the five built services (build them first: npx nx run-many -t build), an
+# order followed through Jaeger, the Collector's log output and Prometheus, and every Grafana
+# link checked against what those backends returned (deploy/test/live-stack.ts, stackcheck links).
 #
 # Environment:
 #   METRIC_NAMES_FILE  known service metric names, one a line (e.g. from a live /metrics scrape);
@@ -35,7 +41,8 @@ node_bin=$(command -v node)
 
 # --- setup (a failure here fails the checks that need it) ---
 bash deploy/local/install-tools.sh || echo "# install-tools failed" >&2
-export GOPATH=$repo/.tools/go GOMODCACHE=$repo/.tools/go/mod GOFLAGS=-mod=mod
+export PATH=$repo/.tools/bin:$PATH
+export GOFLAGS=-mod=mod
 stackcheck=$repo/.tools/bin/stackcheck
 (cd deploy/test/stackcheck && go build -o "$stackcheck" .) > "$work/build.log" 2>&1 ||
   { echo "# building stackcheck failed:"; sed 's/^/#   /' "$work/build.log" | tail -n 20; }
@@ -52,7 +59,9 @@ for config in deploy/prometheus/prometheus*.yml; do
   check "promtool check config $(basename "$config")" promtool check config "$config"
 done
 check "promtool check rules" promtool check rules deploy/prometheus/rules/*.yml deploy/k8s/rules/*.yml
-check "promtool test rules" promtool test rules deploy/prometheus/tests/*.test.yml
+for test in deploy/prometheus/tests/*.test.yml; do
+  check "promtool test rules $(basename "$test")" promtool test rules "$test"
+done
 # The Kubernetes rules are generated (namespace-scoped); test them as the production overlay has them.
 mkdir -p "$work/k8s-rules" && cp deploy/k8s/tests/*.test.yml "$work/k8s-rules/"
 check "promtool test rules: production overlay in a shared kube-prometheus-stack cluster" bash -c '
@@ -60,6 +69,34 @@ check "promtool test rules: production overlay in a shared kube-prometheus-stack
   promtool check rules "$1/rules.yml" && promtool test rules "$1"/*.test.yml' "$node_bin" "$work/k8s-rules"
 check "rule expressions parse with Prometheus 3 and use known metric names" \
   "$stackcheck" rules deploy/test/metrics deploy/prometheus/rules
+
+# --- OpenTelemetry Collector and Jaeger: the same files in every run mode ---
+check "otelcol validate: otel-collector/config.yaml as compose runs it" \
+  otelcol validate --config=deploy/otel-collector/config.yaml
+check "otelcol validate: otel-collector/config.yaml as the local stack runs it" \
+  env OTELCOL_LISTEN_HOST=127.0.0.1 JAEGER_OTLP_ENDPOINT=127.0.0.1:14317 OTELCOL_LOGS_EXPORTER=file/logs \
+  OTELCOL_LOGS_FILE="$work/logs.jsonl" otelcol validate --config=deploy/otel-collector/config.yaml
+check "otelcol validate: the Kubernetes ConfigMap as the Deployment mounts it" bash -c '
+  kubectl kustomize deploy/k8s/observability | "$1" configmap otel-collector-config config.yaml > "$2/k8s-otelcol.yaml" &&
+  JAEGER_OTLP_ENDPOINT=jaeger:4317 LOKI_OTLP_ENDPOINT=http://loki:3100/otlp otelcol validate --config="$2/k8s-otelcol.yaml"' _ "$stackcheck" "$work"
+check "the Collector distribution has exactly the components of the manifest, at its version" bash -c '
+  diff <(grep -o "gomod: .*" deploy/otel-collector/manifest.yaml | sed "s/gomod: //" | sort) \
+    <(otelcol components | grep -o "module: .*" | sed "s/module: //" | sort) &&
+  [ "$(otelcol --version)" = "otelcol version $(awk "/^  version:/ {print \$2}" deploy/otel-collector/manifest.yaml)" ]'
+# Jaeger has no validate command: start it on its config (the local stack's ports) and ask it.
+if (exec 3<>/dev/tcp/127.0.0.1/16686) 2>/dev/null; then
+  echo "ok - Jaeger starts on jaeger/config.yaml and answers its query API # SKIP port 16686 in use"
+else
+  check "Jaeger starts on jaeger/config.yaml and answers its query API" bash -c '
+    JAEGER_LISTEN_HOST=127.0.0.1 JAEGER_OTLP_GRPC_PORT=14317 JAEGER_HEALTH_PORT=14133 JAEGER_METRICS_PORT=14269 \
+      jaeger --config=deploy/jaeger/config.yaml > "$1/jaeger.log" 2>&1 &
+    pid=$!; trap "kill $pid 2>/dev/null; wait $pid 2>/dev/null" EXIT
+    for _ in $(seq 1 60); do
+      curl -fs http://127.0.0.1:14133/status > /dev/null && curl -fs http://127.0.0.1:16686/api/services && exit 0
+      kill -0 $pid 2> /dev/null || break; sleep 0.5
+    done
+    tail -n 20 "$1/jaeger.log"; exit 1' _ "$work"
+fi
 
 # --- Alertmanager ---
 check "amtool check-config (rendered template)" amtool check-config "$work/alertmanager.yml"
@@ -86,6 +123,11 @@ check "compose refuses to start without the secrets of .env" \
 
 # --- Kubernetes ---
 check "PrometheusRules are generated from deploy/prometheus/rules and deploy/k8s/rules" "$node_bin" deploy/k8s/generate-prometheusrule.mjs --check
+check "ConfigMaps are generated from the Collector, Jaeger and Grafana files" "$node_bin" deploy/k8s/generate-configmaps.mjs --check
+check "kube-prometheus-stack values decode into the operator's types, retention >= 30d, external URLs" \
+  "$stackcheck" helm-values deploy/k8s/helm/kube-prometheus-stack.values.yaml
+check "kustomize build observability valid against Kubernetes and prometheus-operator types" \
+  bash -c "kubectl kustomize deploy/k8s/observability | '$stackcheck' k8s"
 for overlay in deploy/k8s/overlays/*/; do
   name=$(basename "$overlay")
   check "kustomize build $name valid against Kubernetes and prometheus-operator types" \
@@ -111,17 +153,27 @@ check "every runbook_url points at docs/runbooks/<alertname>.md" bash -c '
     esac
   done | { ! grep .; }'
 
-# --- the local stack itself ---
-if (exec 3<>/dev/tcp/127.0.0.1/9090) 2>/dev/null || (exec 3<>/dev/tcp/127.0.0.1/9093) 2>/dev/null; then
-  echo "ok - stack.sh starts, loads every rule group and stops # SKIP ports 9090/9093 in use"
+# --- the local stack itself, live ---
+groups=$(cat deploy/prometheus/rules/*.yml | grep -c '^  - name:')
+if (exec 3<>/dev/tcp/127.0.0.1/9090) 2>/dev/null || (exec 3<>/dev/tcp/127.0.0.1/4318) 2>/dev/null; then
+  echo "ok - stack.sh starts, loads every rule group # SKIP ports 9090/4318 in use"
 else
-  check "stack.sh starts, loads every rule group and stops" bash -c '
-    export STACK_DIR='"$work"'/stack STACK_PROFILE=drill
-    trap "bash deploy/local/stack.sh stop >/dev/null" EXIT
-    bash deploy/local/stack.sh start >/dev/null &&
-    groups=$(curl -fs http://127.0.0.1:9090/api/v1/rules | grep -o "\"name\":\"[a-z0-9-]*\",\"file\"" | wc -l) &&
-    expected=$(grep -h "^  - name:" deploy/prometheus/rules/*.yml | wc -l) &&
-    echo "rule groups loaded: $groups of $expected" && [ "$groups" -eq "$expected" ]'
+  export STACK_DIR=$work/stack STACK_PROFILE=drill
+  if check "stack.sh starts Prometheus, Alertmanager, the Collector and Jaeger and loads all $groups rule groups" bash -c '
+    bash deploy/local/stack.sh start > /dev/null &&
+    loaded=$(curl -fs http://127.0.0.1:9090/api/v1/rules | grep -o "\"name\":\"[a-z0-9-]*\",\"file\"" | wc -l) &&
+    echo "rule groups loaded: $loaded" && [ "$loaded" -eq "$1" ]' _ "$groups"; then
+    # One line per check from the script; counted like the others.
+    "$node_bin" deploy/test/live-stack.ts "$work/live" "$STACK_DIR" > "$work/live.out" 2>&1
+    cat "$work/live.out"
+    passed=$((passed + $(grep -c '^ok - ' "$work/live.out")))
+    failed=$((failed + $(grep -c '^not ok - ' "$work/live.out")))
+    grep -q '^ok - \|^not ok - ' "$work/live.out" || { echo "not ok - live-stack.ts ran"; failed=$((failed + 1)); }
+    check "every Grafana link (exemplar, derived field, trace to logs) resolves against the backends' answers" \
+      "$stackcheck" links deploy/grafana/provisioning/datasources/datasources.yml \
+      "$work/live/trace.json" "$STACK_DIR/otelcol/logs.jsonl" "$work/live/exemplars.json" "$(cat "$work/live/unsampled-trace-id" 2>/dev/null)"
+  fi
+  bash deploy/local/stack.sh stop > /dev/null
 fi
 
 echo "stack: $passed passed, $failed failed"

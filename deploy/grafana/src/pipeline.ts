@@ -6,7 +6,7 @@
 // notifications it could not deliver.
 import { dashboard, promql, timeseries } from './panels.ts';
 
-const shopGroups = 'rule_group=~".*;shop-.*"';
+const shopGroups = 'rule_group=~".*;(shop-.*|pipeline)"';
 
 export default dashboard(
   'pipeline',
@@ -103,7 +103,7 @@ export default dashboard(
   .withPanel(
     timeseries(
       'Prometheus: rule evaluation failures',
-      'Failed evaluations per second of this product’s rule groups (shop-*): a rule that fails is an alert that can never fire (PrometheusRuleFailures).',
+      'Failed evaluations per second of this product’s rule groups (shop-* and pipeline): a rule that fails is an alert that can never fire (PrometheusRuleFailures).',
       'ops',
       [
         promql(

@@ -3,6 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"time"
+
+	"github.com/prometheus/common/model"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	yaml3 "gopkg.in/yaml.v3"
@@ -79,6 +83,76 @@ func policy(where string, object any) []string {
 	}
 	if o, ok := object.(interface{ GetName() string }); ok && o.GetName() == "" {
 		problems = append(problems, where+": no metadata.name")
+	}
+	return problems
+}
+
+// printConfigMapKey prints data[key] of the ConfigMap called name: the file a pod mounts, so the
+// tool that reads it can check exactly that.
+func printConfigMapKey(in io.Reader, name, key string) []string {
+	decoder := yaml3.NewDecoder(in)
+	for {
+		var node map[string]any
+		if err := decoder.Decode(&node); err == io.EOF {
+			break
+		} else if err != nil {
+			return []string{err.Error()}
+		}
+		raw, _ := yaml3.Marshal(node)
+		var cm corev1.ConfigMap
+		if err := yaml.Unmarshal(raw, &cm); err != nil || cm.Kind != "ConfigMap" || cm.Name != name {
+			continue
+		}
+		value, ok := cm.Data[key]
+		if !ok {
+			return []string{fmt.Sprintf("ConfigMap %s has no key %s", name, key)}
+		}
+		fmt.Print(value)
+		return nil
+	}
+	return []string{fmt.Sprintf("no ConfigMap %s", name)}
+}
+
+// checkHelmValues decodes the Prometheus and Alertmanager parts of the kube-prometheus-stack
+// values strictly into the operator's types (what the chart renders them into) and holds them to
+// what compose and the local stack promise: 30 days of retention, an external URL on both.
+func checkHelmValues(file string) []string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var values struct {
+		Prometheus struct {
+			PrometheusSpec map[string]any `json:"prometheusSpec"`
+		} `json:"prometheus"`
+		Alertmanager struct {
+			AlertmanagerSpec map[string]any `json:"alertmanagerSpec"`
+		} `json:"alertmanager"`
+	}
+	if err := yaml.Unmarshal(data, &values); err != nil {
+		return []string{fmt.Sprintf("%s: %v", file, err)}
+	}
+	var problems []string
+	// The chart's own keys beside the CRD fields.
+	chartOnly := []string{"serviceMonitorSelectorNilUsesHelmValues", "ruleSelectorNilUsesHelmValues", "podMonitorSelectorNilUsesHelmValues", "probeSelectorNilUsesHelmValues"}
+	for _, k := range chartOnly {
+		delete(values.Prometheus.PrometheusSpec, k)
+	}
+	var prometheus monitoringv1.PrometheusSpec
+	raw, _ := yaml.Marshal(values.Prometheus.PrometheusSpec)
+	if err := yaml.UnmarshalStrict(raw, &prometheus); err != nil {
+		problems = append(problems, fmt.Sprintf("%s: prometheus.prometheusSpec: %v", file, err))
+	}
+	var alertmanager monitoringv1.AlertmanagerSpec
+	raw, _ = yaml.Marshal(values.Alertmanager.AlertmanagerSpec)
+	if err := yaml.UnmarshalStrict(raw, &alertmanager); err != nil {
+		problems = append(problems, fmt.Sprintf("%s: alertmanager.alertmanagerSpec: %v", file, err))
+	}
+	if retention, err := model.ParseDuration(string(prometheus.Retention)); err != nil || time.Duration(retention) < 30*24*time.Hour {
+		problems = append(problems, fmt.Sprintf("%s: Prometheus retention %q is shorter than the 30d SLO window", file, prometheus.Retention))
+	}
+	if prometheus.ExternalURL == "" || alertmanager.ExternalURL == "" {
+		problems = append(problems, file+": Prometheus and Alertmanager need an externalUrl")
 	}
 	return problems
 }

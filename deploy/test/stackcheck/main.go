@@ -5,6 +5,10 @@
 //	stackcheck rules METRICS_DIR RULES_DIR                      rule expressions parse with Prometheus 3 and use known names
 //	stackcheck compose ENV_FILE COMPOSE_FILE...                  compose files valid against the compose-spec schema
 //	stackcheck k8s < manifests.yaml                              manifests decode strictly into Kubernetes and prometheus-operator types
+//	stackcheck configmap NAME KEY < manifests.yaml               prints one key of a ConfigMap (what a pod mounts)
+//	stackcheck helm-values KUBE_PROMETHEUS_STACK_VALUES          the Prometheus and Alertmanager specs decode strictly, retention >= 30d
+//	stackcheck links DATASOURCES TRACE_JSON LOGS_JSONL EXEMPLARS_JSON UNSAMPLED_TRACE_ID
+//	                                                             every Grafana link resolves against what the backends returned
 //
 // Known metric names: METRICS_DIR/services.txt (or $METRIC_NAMES_FILE, one name per line, e.g.
 // from a live /metrics scrape), METRICS_DIR/stack.txt (Prometheus built-ins, k6) and every name
@@ -29,7 +33,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: stackcheck queries|rules|compose|k8s ...")
+		fail("usage: stackcheck queries|rules|compose|k8s|configmap|helm-values|links ...")
 	}
 	var problems []string
 	switch os.Args[1] {
@@ -41,6 +45,12 @@ func main() {
 		problems = checkCompose(os.Args[2], os.Args[3:])
 	case "k8s":
 		problems = checkKubernetes(os.Stdin)
+	case "configmap":
+		problems = printConfigMapKey(os.Stdin, os.Args[2], os.Args[3])
+	case "helm-values":
+		problems = checkHelmValues(os.Args[2])
+	case "links":
+		problems = checkLinks(os.Args[2], os.Args[3], os.Args[4], os.Args[5], os.Args[6])
 	default:
 		fail("unknown command " + os.Args[1])
 	}
