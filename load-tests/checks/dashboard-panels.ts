@@ -148,6 +148,10 @@ function chooseValue(
   );
   const newest = byTime.at(-1) ?? '';
   if (variable.name === 'testid') return { single: newest, regex: newest };
+  // A custom variable (a fixed list of options) starts at the option the dashboard selects.
+  const current = variable.current?.value;
+  if (variable.type === 'custom' && typeof current === 'string' && values.includes(current))
+    return { single: current, regex: current };
   const escaped = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return {
     single: values[0] ?? '',
@@ -308,8 +312,11 @@ export async function checkPanels(options: PanelCheckOptions): Promise<PanelChec
         isJaegerSearch(t, panel, datasourceVars),
       );
       if (targets.length === 0 && searches.length === 0) continue;
+      // Trace searches count as incident panels: traces are sampled, so a short smoke run leaves
+      // a handful, while a drill's minutes of load (and its pinned service) give real ones.
       const incident =
         INCIDENT.test(panel.title ?? '') ||
+        searches.length > 0 ||
         (targets.length > 0 && targets.every((t) => INCIDENT_EXPR.test(t.expr!)));
       if (incident !== (options.after === 'drill')) {
         result.skipped++;

@@ -1,7 +1,8 @@
 // Telemetry pipeline: the health of what carries the signals, from each component's own metrics.
-// The OpenTelemetry Collector (its internal telemetry on :8888; counters named without _total, as
-// Collector 0.161 exposes them): spans and log records accepted, refused or failed by its
-// receivers, sent or not by its exporters, its sending queue. Prometheus: rule
+// The OpenTelemetry Collector (its internal telemetry on :8888, scraped as job="otel-collector"):
+// spans and log records accepted, refused or failed by its receivers, sent or not by its
+// exporters, its sending queue. Spans and log records share a panel: where the services send no
+// logs over OTLP (OTEL_LOGS_EXPORTER unset) only the span series exist. Prometheus: rule
 // evaluation failures and cost per group, alerts it could not hand to Alertmanager. Alertmanager:
 // notifications it could not deliver.
 import { dashboard, promql, timeseries } from './panels.ts';
@@ -15,76 +16,58 @@ export default dashboard(
 )
   .withPanel(
     timeseries(
-      'Collector: spans received',
-      'Spans per second the Collector’s receivers accepted, refused (the pipeline pushed back, e.g. the memory limiter) and failed (an internal error). The Collector exposes its counters without _total.',
+      'Collector: received',
+      'Spans and log records per second the Collector’s receivers accepted, refused (the pipeline pushed back, e.g. the memory limiter) and failed (an internal error).',
       'ops',
       [
         promql(
-          'sum by (receiver) (rate(otelcol_receiver_accepted_spans[$__rate_interval]))',
-          'accepted {{receiver}}',
+          'sum by (receiver) (rate(otelcol_receiver_accepted_spans_total[$__rate_interval]))',
+          'spans accepted {{receiver}}',
         ),
         promql(
-          'sum by (receiver) (rate(otelcol_receiver_refused_spans[$__rate_interval]))',
-          'refused {{receiver}}',
+          'sum by (receiver) (rate(otelcol_receiver_refused_spans_total[$__rate_interval]))',
+          'spans refused {{receiver}}',
         ),
         promql(
-          'sum by (receiver) (rate(otelcol_receiver_failed_spans[$__rate_interval]))',
-          'failed {{receiver}}',
+          'sum by (receiver) (rate(otelcol_receiver_failed_spans_total[$__rate_interval]))',
+          'spans failed {{receiver}}',
+        ),
+        promql(
+          'sum by (receiver) (rate(otelcol_receiver_accepted_log_records_total[$__rate_interval]))',
+          'log records accepted {{receiver}}',
+        ),
+        promql(
+          'sum by (receiver) (rate(otelcol_receiver_refused_log_records_total[$__rate_interval]))',
+          'log records refused {{receiver}}',
+        ),
+        promql(
+          'sum by (receiver) (rate(otelcol_receiver_failed_log_records_total[$__rate_interval]))',
+          'log records failed {{receiver}}',
         ),
       ],
     ),
   )
   .withPanel(
     timeseries(
-      'Collector: log records received',
-      'Log records per second the Collector’s receivers accepted, refused and failed.',
+      'Collector: exported',
+      'Spans and log records per second each exporter sent, and those it could not send (after retries: they are lost; OtelCollectorExportFailing).',
       'ops',
       [
         promql(
-          'sum by (receiver) (rate(otelcol_receiver_accepted_log_records[$__rate_interval]))',
-          'accepted {{receiver}}',
+          'sum by (exporter) (rate(otelcol_exporter_sent_spans_total[$__rate_interval]))',
+          'spans sent {{exporter}}',
         ),
         promql(
-          'sum by (receiver) (rate(otelcol_receiver_refused_log_records[$__rate_interval]))',
-          'refused {{receiver}}',
+          'sum by (exporter) (rate(otelcol_exporter_send_failed_spans_total[$__rate_interval]))',
+          'spans not sent {{exporter}}',
         ),
         promql(
-          'sum by (receiver) (rate(otelcol_receiver_failed_log_records[$__rate_interval]))',
-          'failed {{receiver}}',
-        ),
-      ],
-    ),
-  )
-  .withPanel(
-    timeseries(
-      'Collector: spans exported',
-      'Spans per second each exporter sent, and those it could not send (after retries: they are lost).',
-      'ops',
-      [
-        promql(
-          'sum by (exporter) (rate(otelcol_exporter_sent_spans[$__rate_interval]))',
-          'sent {{exporter}}',
+          'sum by (exporter) (rate(otelcol_exporter_sent_log_records_total[$__rate_interval]))',
+          'log records sent {{exporter}}',
         ),
         promql(
-          'sum by (exporter) (rate(otelcol_exporter_send_failed_spans[$__rate_interval]))',
-          'not sent {{exporter}}',
-        ),
-      ],
-    ),
-  )
-  .withPanel(
-    timeseries(
-      'Collector: log records exported',
-      'Log records per second each exporter sent, and those it could not send.',
-      'ops',
-      [
-        promql(
-          'sum by (exporter) (rate(otelcol_exporter_sent_log_records[$__rate_interval]))',
-          'sent {{exporter}}',
-        ),
-        promql(
-          'sum by (exporter) (rate(otelcol_exporter_send_failed_log_records[$__rate_interval]))',
-          'not sent {{exporter}}',
+          'sum by (exporter) (rate(otelcol_exporter_send_failed_log_records_total[$__rate_interval]))',
+          'log records not sent {{exporter}}',
         ),
       ],
     ),
