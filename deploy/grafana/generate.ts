@@ -8,9 +8,11 @@ import alerts from './src/alerts.ts';
 import business from './src/business.ts';
 import k6 from './src/k6.ts';
 import nodejsRuntime from './src/nodejs-runtime.ts';
+import pipeline from './src/pipeline.ts';
 import serviceDetail from './src/service-detail.ts';
 import servicesOverview from './src/services-overview.ts';
 import slos from './src/slos.ts';
+import traces from './src/traces.ts';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), 'dashboards');
 const check = process.argv.includes('--check');
@@ -22,6 +24,8 @@ for (const builder of [
   business,
   slos,
   nodejsRuntime,
+  traces,
+  pipeline,
   k6,
   alerts,
 ]) {

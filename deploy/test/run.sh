@@ -58,10 +58,15 @@ render_alertmanager
 for config in deploy/prometheus/prometheus*.yml; do
   check "promtool check config $(basename "$config")" promtool check config "$config"
 done
-check "promtool check rules" promtool check rules deploy/prometheus/rules/*.yml
+check "promtool check rules" promtool check rules deploy/prometheus/rules/*.yml deploy/k8s/rules/*.yml
 for test in deploy/prometheus/tests/*.test.yml; do
   check "promtool test rules $(basename "$test")" promtool test rules "$test"
 done
+# The Kubernetes rules are generated (namespace-scoped); test them as the production overlay has them.
+mkdir -p "$work/k8s-rules" && cp deploy/k8s/tests/*.test.yml "$work/k8s-rules/"
+check "promtool test rules: production overlay in a shared kube-prometheus-stack cluster" bash -c '
+  "$0" deploy/k8s/generate-prometheusrule.mjs --rule-file production "$1/rules.yml" &&
+  promtool check rules "$1/rules.yml" && promtool test rules "$1"/*.test.yml' "$node_bin" "$work/k8s-rules"
 check "rule expressions parse with Prometheus 3 and use known metric names" \
   "$stackcheck" rules deploy/test/metrics deploy/prometheus/rules
 
@@ -133,7 +138,7 @@ check "compose refuses to start without the secrets of .env" \
   bash -c "! '$stackcheck' compose deploy/compose/.env.example deploy/compose/compose.yaml"
 
 # --- Kubernetes ---
-check "PrometheusRule is generated from deploy/prometheus/rules" "$node_bin" deploy/k8s/generate-prometheusrule.mjs --check
+check "PrometheusRules are generated from deploy/prometheus/rules and deploy/k8s/rules" "$node_bin" deploy/k8s/generate-prometheusrule.mjs --check
 check "ConfigMaps are generated from the Collector, Jaeger and Grafana files" "$node_bin" deploy/k8s/generate-configmaps.mjs --check
 check "kube-prometheus-stack values decode into the operator's types, retention >= 30d, external URLs" \
   "$stackcheck" helm-values deploy/k8s/helm/kube-prometheus-stack.values.yaml

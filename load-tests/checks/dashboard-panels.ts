@@ -1,6 +1,6 @@
-// Does every dashboard panel show data? Runs every Prometheus query of every dashboard in
-// deploy/grafana/dashboards/ against a Prometheus over a time window and reports each panel whose
-// queries all come back empty. Used by the CLI checks/dashboards-populated.ts (after a load run)
+// Does every dashboard panel show data? Runs every Prometheus query and every Jaeger trace search
+// of every dashboard in deploy/grafana/dashboards/ against a Prometheus and a Jaeger over a time
+// window and reports each panel whose queries all come back empty. Used by the CLI checks/dashboards-populated.ts (after a load run)
 // and by the drill runner (incident panels, after each drill).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +16,8 @@ export interface PanelCheckOptions {
   pinned?: Map<string, string>;
   dir?: string;
   prometheusUrl?: string;
+  /** Jaeger's query API, for the trace-search panels (default $JAEGER_URL or :16686). */
+  jaegerUrl?: string;
 }
 
 export interface EmptyPanel {
@@ -36,6 +38,7 @@ export interface PanelCheckResult {
 /** What every query of one check shares: where Prometheus is, the window, pinned variables. */
 interface Query {
   prometheusUrl: string;
+  jaegerUrl: string;
   start: number;
   end: number;
   pinned: Map<string, string>;
@@ -49,6 +52,12 @@ interface Target {
   refId?: string;
   datasource?: { type?: string; uid?: string } | string;
   hide?: boolean;
+  /** Jaeger trace search (queryType "search"). */
+  queryType?: string;
+  service?: string;
+  minDuration?: string;
+  tags?: string;
+  limit?: number;
 }
 
 interface Panel {
@@ -102,14 +111,21 @@ async function prometheus<T>(
   return body.data;
 }
 
-/** Values of a query variable: label_values(metric, label), label_values(label) or query_result(expr). */
-async function variableValues(ctx: Query, variable: Variable): Promise<string[]> {
+/**
+ * Values of a query variable: label_values(metric, label), label_values(label) or
+ * query_result(expr); the variables before it (e.g. $namespace in $service's query) as chosen.
+ */
+async function variableValues(
+  ctx: Query,
+  variable: Variable,
+  earlier: Map<string, { single: string; regex: string }>,
+): Promise<string[]> {
   const query = typeof variable.query === 'string' ? variable.query : (variable.query?.query ?? '');
   const labelValues = /^label_values\((?:(.*),\s*)?(\w+)\)$/.exec(query.trim());
   if (labelValues) {
     const [, selector, label] = labelValues;
     const params: Record<string, string> = { start: String(ctx.start), end: String(ctx.end) };
-    if (selector) params['match[]'] = substituteBuiltins(ctx, selector);
+    if (selector) params['match[]'] = substitute(ctx, selector, earlier);
     return prometheus<string[]>(ctx, `/api/v1/label/${label}/values`, params);
   }
   if (variable.type === 'custom' && typeof variable.query === 'string')
@@ -132,6 +148,10 @@ function chooseValue(
   );
   const newest = byTime.at(-1) ?? '';
   if (variable.name === 'testid') return { single: newest, regex: newest };
+  // A custom variable (a fixed list of options) starts at the option the dashboard selects.
+  const current = variable.current?.value;
+  if (variable.type === 'custom' && typeof current === 'string' && values.includes(current))
+    return { single: current, regex: current };
   const escaped = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return {
     single: values[0] ?? '',
@@ -176,18 +196,69 @@ function substitute(
   return out;
 }
 
-function isPrometheus(target: Target, panel: Panel, datasourceVars: Map<string, string>): boolean {
+/** The datasource plugin a target queries: its own, else the panel's, through variables. */
+function datasourceType(
+  target: Target,
+  panel: Panel,
+  datasourceVars: Map<string, string>,
+): string | undefined {
   const ds = target.datasource ?? panel.datasource;
-  if (!target.expr || target.hide) return false;
   const type = typeof ds === 'object' ? ds?.type : undefined;
   const uid = typeof ds === 'object' ? ds?.uid : ds;
   const varName = uid?.match(/^\$\{?(\w+)\}?$/)?.[1];
-  const resolved =
-    type ??
+  return (
     (varName ? datasourceVars.get(varName) : undefined) ??
-    (uid?.toLowerCase().includes('loki') ? 'loki' : undefined);
+    type ??
+    (uid?.toLowerCase().includes('loki') ? 'loki' : undefined) ??
+    (uid?.toLowerCase().includes('jaeger') ? 'jaeger' : undefined)
+  );
+}
+
+function isPrometheus(target: Target, panel: Panel, datasourceVars: Map<string, string>): boolean {
+  if (!target.expr || target.hide) return false;
+  const resolved = datasourceType(target, panel, datasourceVars);
   if (resolved) return resolved === 'prometheus';
   return !/^\s*\{[^}]*\}\s*(\||$)/.test(target.expr); // LogQL stream selectors start with {
+}
+
+function isJaegerSearch(
+  target: Target,
+  panel: Panel,
+  datasourceVars: Map<string, string>,
+): boolean {
+  return (
+    !target.hide &&
+    target.queryType === 'search' &&
+    datasourceType(target, panel, datasourceVars) === 'jaeger'
+  );
+}
+
+/** Runs a Grafana Jaeger search through Jaeger's own query API; how many traces it found. */
+async function jaegerTraces(
+  ctx: Query,
+  target: Target,
+  vars: Map<string, { single: string; regex: string }>,
+): Promise<{ found: number; query: string }> {
+  const value = (text: string | undefined) => (text ? substitute(ctx, text, vars) : undefined);
+  const params: Record<string, string> = {
+    service: value(target.service) ?? '',
+    start: String(ctx.start * 1_000_000),
+    end: String(ctx.end * 1_000_000),
+    limit: String(target.limit ?? 20),
+  };
+  const minDuration = value(target.minDuration);
+  if (minDuration) params.minDuration = minDuration;
+  // Grafana writes tags as logfmt (error=true http.status_code=500); the API wants JSON.
+  const tags = value(target.tags);
+  if (tags)
+    params.tags = JSON.stringify(
+      Object.fromEntries(tags.split(/\s+/).map((pair) => pair.split('=', 2) as [string, string])),
+    );
+  const query = `/api/traces?${new URLSearchParams(params)}`;
+  const res = await fetch(`${ctx.jaegerUrl}${query}`, { signal: AbortSignal.timeout(15_000) });
+  if (!res.ok) throw new Error(`Jaeger answered HTTP ${res.status}`);
+  const body = (await res.json()) as { data?: unknown[] | null };
+  return { found: body.data?.length ?? 0, query };
 }
 
 function flatten(panels: Panel[] = []): Panel[] {
@@ -199,6 +270,7 @@ export async function checkPanels(options: PanelCheckOptions): Promise<PanelChec
   const end = Math.floor(Date.now() / 1000);
   const ctx: Query = {
     prometheusUrl: options.prometheusUrl ?? process.env.PROMETHEUS_URL ?? 'http://127.0.0.1:9090',
+    jaegerUrl: options.jaegerUrl ?? process.env.JAEGER_URL ?? 'http://127.0.0.1:16686',
     start: end - options.rangeSeconds,
     end,
     pinned: options.pinned ?? new Map(),
@@ -230,15 +302,22 @@ export async function checkPanels(options: PanelCheckOptions): Promise<PanelChec
     )) {
       vars.set(
         variable.name,
-        chooseValue(ctx, variable, await variableValues(ctx, variable).catch(() => [])),
+        chooseValue(ctx, variable, await variableValues(ctx, variable, vars).catch(() => [])),
       );
     }
 
     for (const panel of flatten([...(dashboard.panels ?? []), ...(dashboard.rows ?? [])])) {
       const targets = (panel.targets ?? []).filter((t) => isPrometheus(t, panel, datasourceVars));
-      if (targets.length === 0) continue;
+      const searches = (panel.targets ?? []).filter((t) =>
+        isJaegerSearch(t, panel, datasourceVars),
+      );
+      if (targets.length === 0 && searches.length === 0) continue;
+      // Trace searches count as incident panels: traces are sampled, so a short smoke run leaves
+      // a handful, while a drill's minutes of load (and its pinned service) give real ones.
       const incident =
-        INCIDENT.test(panel.title ?? '') || targets.every((t) => INCIDENT_EXPR.test(t.expr!));
+        INCIDENT.test(panel.title ?? '') ||
+        searches.length > 0 ||
+        (targets.length > 0 && targets.every((t) => INCIDENT_EXPR.test(t.expr!)));
       if (incident !== (options.after === 'drill')) {
         result.skipped++;
         continue;
@@ -258,6 +337,15 @@ export async function checkPanels(options: PanelCheckOptions): Promise<PanelChec
           else problems.push(`${target.refId ?? '?'}: no data for ${expr}`);
         } catch (error) {
           problems.push(`${target.refId ?? '?'}: ${(error as Error).message} in ${expr}`);
+        }
+      }
+      for (const search of searches) {
+        try {
+          const { found, query } = await jaegerTraces(ctx, search, vars);
+          if (found > 0) hasData = true;
+          else problems.push(`${search.refId ?? '?'}: no traces for Jaeger ${query}`);
+        } catch (error) {
+          problems.push(`${search.refId ?? '?'}: ${(error as Error).message} (Jaeger search)`);
         }
       }
       if (!hasData)

@@ -11,7 +11,8 @@
 //
 // Options: --after load|drill (load), --range <duration> (30m: how far back to look),
 // --var name=value (pin a template variable, e.g. --var testid=load-20260101T000000Z),
-// --dir <dashboards dir>. Env: PROMETHEUS_URL (http://127.0.0.1:9090).
+// --dir <dashboards dir>. Env: PROMETHEUS_URL (http://127.0.0.1:9090), JAEGER_URL
+// (http://127.0.0.1:16686, for the trace-search panels).
 import { parseArgs } from 'node:util';
 import { DASHBOARDS_DIR, checkPanels, durationSeconds, panelName } from './dashboard-panels.ts';
 

@@ -66,7 +66,7 @@ export async function notifications(config: DrillConfig): Promise<Notification[]
 
 export function describe(labels: Record<string, string>): string {
   const { alertname, ...rest } = labels;
-  const keys = ['service', 'severity', 'slo', 'long_window', 'upstream', 'agent_type'].filter(
+  const keys = ['namespace', 'service', 'severity', 'slo', 'upstream', 'agent_type'].filter(
     (k) => rest[k],
   );
   return `${alertname}{${keys.map((k) => `${k}="${rest[k]}"`).join(', ')}}`;

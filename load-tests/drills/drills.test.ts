@@ -61,14 +61,15 @@ describe('the drill catalogue', () => {
     ]);
   });
 
-  it('gives every critical alert a detection budget of at most 2 minutes', () => {
+  it('gives every page a detection budget of at most 4 minutes', () => {
+    // ServiceDown's `for` is 1m; the fast burn must hold for 2m (Pyrra's `for`) on top of the
+    // half minute its windows need to cross 14.4x.
     const critical = DRILLS.filter((d) => d.expected.severity === 'critical');
     assert.deepEqual(critical.map((d) => d.expected.alertname).sort(), [
       'ErrorBudgetBurn',
-      'HighErrorRate',
       'ServiceDown',
     ]);
-    for (const drill of critical) assert.ok(drill.detectBudgetSeconds <= 120, drill.name);
+    for (const drill of critical) assert.ok(drill.detectBudgetSeconds <= 240, drill.name);
   });
 
   it('never tolerates the alert a drill expects under another name', () => {
@@ -80,18 +81,17 @@ describe('the drill catalogue', () => {
     }
   });
 
-  it('expects the fast-burn page in error-budget-burn, tolerating the 6h one', () => {
+  it('expects the one availability page of product-service in error-budget-burn', () => {
     const drill = DRILLS.find((d) => d.name === 'error-budget-burn')!;
-    const fast = {
+    const page = {
       alertname: 'ErrorBudgetBurn',
       service: 'product-service',
       slo: 'availability',
       severity: 'critical',
-      long_window: '1h',
-      short_window: '5m',
     };
-    assert.ok(matches(fast, drill.expected));
-    assert.ok(!matches({ ...fast, long_window: '6h', short_window: '30m' }, drill.expected));
+    assert.ok(matches(page, drill.expected));
+    assert.ok(!matches({ ...page, severity: 'warning' }, drill.expected));
+    assert.ok(!matches({ ...page, slo: 'latency' }, drill.expected));
   });
 });
 
@@ -101,13 +101,13 @@ describe('classify', () => {
   it('fails a drill on an unexpected page, reports unexpected chat as a finding', () => {
     const r = record(drill.name);
     classify(drill, r, [
-      notification('pager', {
+      notification('chat', {
         alertname: 'HighErrorRate',
         service: 'product-service',
-        severity: 'critical',
+        severity: 'warning',
       }),
       notification('pager', {
-        alertname: 'HighErrorRate',
+        alertname: 'ServiceDown',
         service: 'order-service',
         severity: 'critical',
       }),
@@ -125,7 +125,7 @@ describe('classify', () => {
       notification('watchdog', { alertname: 'Watchdog', severity: 'none' }),
     ]);
     assert.deepEqual(r.unexpectedAlerts, [
-      'HighErrorRate{service="order-service", severity="critical"}',
+      'ServiceDown{service="order-service", severity="critical"}',
     ]);
     assert.deepEqual(r.unexpectedNotPaged, [
       'HighLatencyP95{service="user-service", severity="warning"}',
@@ -145,7 +145,7 @@ describe('classify', () => {
     classify(drill, r, [
       notification(
         'pager',
-        { alertname: 'HighErrorRate', service: 'order-service', severity: 'critical' },
+        { alertname: 'ServiceDown', service: 'order-service', severity: 'critical' },
         'resolved',
       ),
       notification('chat', {

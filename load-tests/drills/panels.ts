@@ -32,6 +32,7 @@ export async function checkIncidentPanels(
         ['service', record.service],
       ]),
       prometheusUrl: config.prometheusUrl,
+      jaegerUrl: config.jaegerUrl,
     });
     return {
       checked: result.checked,

@@ -105,6 +105,35 @@ const sent = {
     slo: 'latency',
   }),
   watchdog: alert({ alertname: 'Watchdog', severity: 'none' }),
+  // One stuck replica of order-service (a warning) must not hide the page the other replica's
+  // errors cause: ServiceInstancesDown inhibits nothing.
+  orderInstancesDown: alert({
+    alertname: 'ServiceInstancesDown',
+    severity: 'warning',
+    service: 'order-service',
+  }),
+  // Another environment's outage of the same service does not silence this one's alerts.
+  devProductDown: alert({
+    alertname: 'ServiceDown',
+    severity: 'critical',
+    namespace: 'shop-dev',
+    service: 'product-service',
+    upstream: 'product-service',
+  }),
+  prodProductPage: alert({
+    alertname: 'ErrorBudgetBurn',
+    severity: 'critical',
+    namespace: 'shop',
+    service: 'product-service',
+    slo: 'availability',
+  }),
+  prodGatewayCannotReachProduct: alert({
+    alertname: 'UpstreamUnavailable',
+    severity: 'warning',
+    namespace: 'shop',
+    service: 'api-gateway',
+    upstream: 'product-service',
+  }),
 };
 // Which alert (by key above) inhibits which; every other alert must not be inhibited.
 const expectedInhibitions = {
@@ -114,7 +143,14 @@ const expectedInhibitions = {
 };
 
 const identity = (labels) =>
-  [labels.alertname, labels.service, labels.severity, labels.slo, labels.upstream].join('/');
+  [
+    labels.alertname,
+    labels.namespace,
+    labels.service,
+    labels.severity,
+    labels.slo,
+    labels.upstream,
+  ].join('/');
 const keyOf = (labels) =>
   Object.keys(sent).find((key) => identity(sent[key].labels) === identity(labels));
 
@@ -192,11 +228,17 @@ try {
       ['pager', 'userDown'],
       ['chat', 'userDown'],
       ['chat', 'orderSlow'],
+      ['pager', 'orderPage'],
+      ['pager', 'prodProductPage'],
       ['watchdog', 'watchdog'],
     ];
     return arrived.every(([receiver, key]) => notified(got, receiver, key)) ? got : undefined;
   });
   assert.ok(!notified(records, 'pager', 'orderSlow'), 'a warning does not page');
+  assert.ok(
+    !records.some((r) => r.receiver !== 'watchdog' && notified([r], r.receiver, 'watchdog')),
+    'Watchdog reaches only the watchdog receiver',
+  );
   assert.ok(
     !notified(records, 'chat', 'userSlow') && !notified(records, 'chat', 'orderTicket'),
     'inhibited alerts notify no one',

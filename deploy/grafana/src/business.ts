@@ -1,17 +1,21 @@
 // Business: what the shop does, from the services' domain counters.
-import { dashboard, promql, stat, timeseries } from './panels.ts';
+import { dashboard, promql, serviceVariable, stat, timeseries } from './panels.ts';
 
 export default dashboard(
   'business',
   'Business',
   'Registrations, logins, orders, revenue, stock reservations and agents.',
 )
+  .withVariable(serviceVariable(true))
   .withPanel(
     stat(
       'Orders confirmed',
       'Orders confirmed over the time range.',
       'none',
-      promql('sum(increase(orders_created_total{status="confirmed"}[$__range]))', 'confirmed'),
+      promql(
+        'sum(increase(orders_created_total{namespace=~"$namespace", service=~"$service", status="confirmed"}[$__range]))',
+        'confirmed',
+      ),
     ),
   )
   .withPanel(
@@ -19,7 +23,10 @@ export default dashboard(
       'Revenue',
       'Sum of the totals of confirmed orders over the time range.',
       'currencyUSD',
-      promql('sum(increase(order_value_total[$__range]))', 'revenue'),
+      promql(
+        'sum(increase(order_value_total{namespace=~"$namespace", service=~"$service"}[$__range]))',
+        'revenue',
+      ),
     ),
   )
   .withPanel(
@@ -27,7 +34,10 @@ export default dashboard(
       'New users',
       'Successful registrations over the time range.',
       'none',
-      promql('sum(increase(users_registered_total{result="success"}[$__range]))', 'registered'),
+      promql(
+        'sum(increase(users_registered_total{namespace=~"$namespace", service=~"$service", result="success"}[$__range]))',
+        'registered',
+      ),
     ),
   )
   .withPanel(
@@ -36,7 +46,7 @@ export default dashboard(
       'Share of agent executions that succeeded over the time range.',
       'percentunit',
       promql(
-        'sum(increase(agent_executions_total{status="success"}[$__range])) / sum(increase(agent_executions_total[$__range]))',
+        'sum(increase(agent_executions_total{namespace=~"$namespace", service=~"$service", status="success"}[$__range])) / sum(increase(agent_executions_total{namespace=~"$namespace", service=~"$service"}[$__range]))',
         'success',
       ),
     ),
@@ -46,7 +56,12 @@ export default dashboard(
       'Registrations',
       'Registrations per second by result ("conflict" = the email was taken).',
       'reqps',
-      [promql('sum by (result) (rate(users_registered_total[$__rate_interval]))', '{{result}}')],
+      [
+        promql(
+          'sum by (result) (rate(users_registered_total{namespace=~"$namespace", service=~"$service"}[$__rate_interval]))',
+          '{{result}}',
+        ),
+      ],
     ),
   )
   .withPanel(
@@ -54,18 +69,32 @@ export default dashboard(
       'Logins',
       'Logins per second by result; a rise in failures can be credential stuffing.',
       'reqps',
-      [promql('sum by (result) (rate(user_logins_total[$__rate_interval]))', '{{result}}')],
+      [
+        promql(
+          'sum by (result) (rate(user_logins_total{namespace=~"$namespace", service=~"$service"}[$__rate_interval]))',
+          '{{result}}',
+        ),
+      ],
     ),
   )
   .withPanel(
     timeseries('Orders', 'Orders created per second by outcome, and cancellations.', 'reqps', [
-      promql('sum by (status) (rate(orders_created_total[$__rate_interval]))', '{{status}}'),
-      promql('sum(rate(orders_cancelled_total[$__rate_interval]))', 'cancelled'),
+      promql(
+        'sum by (status) (rate(orders_created_total{namespace=~"$namespace", service=~"$service"}[$__rate_interval]))',
+        '{{status}}',
+      ),
+      promql(
+        'sum(rate(orders_cancelled_total{namespace=~"$namespace", service=~"$service"}[$__rate_interval]))',
+        'cancelled',
+      ),
     ]),
   )
   .withPanel(
     timeseries('Revenue per minute', 'Value of confirmed orders per minute.', 'currencyUSD', [
-      promql('sum(rate(order_value_total[$__rate_interval])) * 60', 'revenue / min'),
+      promql(
+        'sum(rate(order_value_total{namespace=~"$namespace", service=~"$service"}[$__rate_interval])) * 60',
+        'revenue / min',
+      ),
     ]),
   )
   .withPanel(
@@ -73,7 +102,12 @@ export default dashboard(
       'Stock reservations',
       'Stock reservations per second: reserved, refused for insufficient stock, released by cancellations.',
       'reqps',
-      [promql('sum by (result) (rate(stock_reservations_total[$__rate_interval]))', '{{result}}')],
+      [
+        promql(
+          'sum by (result) (rate(stock_reservations_total{namespace=~"$namespace", service=~"$service"}[$__rate_interval]))',
+          '{{result}}',
+        ),
+      ],
     ),
   )
   .withPanel(
@@ -83,7 +117,7 @@ export default dashboard(
       'reqps',
       [
         promql(
-          'sum by (agent_type, status) (rate(agent_executions_total[$__rate_interval]))',
+          'sum by (agent_type, status) (rate(agent_executions_total{namespace=~"$namespace", service=~"$service"}[$__rate_interval]))',
           '{{agent_type}} {{status}}',
         ),
       ],
@@ -96,7 +130,7 @@ export default dashboard(
       's',
       [
         promql(
-          'histogram_quantile(0.95, sum by (agent_type, le) (rate(agent_execution_duration_seconds_bucket[$__rate_interval])))',
+          'histogram_quantile(0.95, sum by (agent_type, le) (rate(agent_execution_duration_seconds_bucket{namespace=~"$namespace", service=~"$service"}[$__rate_interval])))',
           '{{agent_type}}',
         ),
       ],
@@ -109,7 +143,7 @@ export default dashboard(
       'reqps',
       [
         promql(
-          'sum by (tool, status) (rate(agent_tool_calls_total[$__rate_interval]))',
+          'sum by (tool, status) (rate(agent_tool_calls_total{namespace=~"$namespace", service=~"$service"}[$__rate_interval]))',
           '{{tool}} {{status}}',
         ),
       ],

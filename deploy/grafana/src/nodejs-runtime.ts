@@ -1,31 +1,42 @@
-// Node.js runtime: prom-client's default metrics for the selected services.
-import { dashboard, labelVariable, promql, timeseries } from './panels.ts';
+// Node.js runtime: prom-client's default metrics for the selected services (event loop, heap
+// spaces, external memory, GC by kind, CPU, handles, versions) and the process restarts.
+import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
+import { dashboard, prometheus, promql, serviceVariable, timeseries } from './panels.ts';
 
-const s = 'service=~"$service"';
+const s = 'namespace=~"$namespace", service=~"$service"';
 
 export default dashboard(
   'nodejs-runtime',
   'Node.js runtime',
-  'Event loop, memory, garbage collection and CPU of each service process.',
+  'Event loop, heap spaces, external memory, garbage collection by kind, CPU and versions of each service process.',
 )
-  .withVariable(labelVariable('service', 'process_start_time_seconds', 'service', true))
+  .withVariable(serviceVariable(true))
   .withPanel(
     timeseries(
       'Event loop lag',
       'p50 and p99 event-loop delay per process; a blocked loop delays every request. EventLoopLagHigh fires above 200 ms (p99, 1-minute average).',
       's',
       [
-        promql(`nodejs_eventloop_lag_p99_seconds{${s}}`, 'p99 {{service}}'),
-        promql(`nodejs_eventloop_lag_p50_seconds{${s}}`, 'p50 {{service}}'),
+        promql(`nodejs_eventloop_lag_p99_seconds{${s}}`, 'p99 {{service}} {{instance}}'),
+        promql(`nodejs_eventloop_lag_p50_seconds{${s}}`, 'p50 {{service}} {{instance}}'),
       ],
     ),
   )
   .withPanel(
     timeseries(
+      'Event loop utilisation',
+      'Share of the time the event loop was busy rather than idle (performance.eventLoopUtilization, OpenTelemetry nodejs.eventloop.utilization); near 1 the process cannot take more work even when the lag still looks fine.',
+      'percentunit',
+      [promql(`nodejs_eventloop_utilization_ratio{${s}}`, '{{service}} {{instance}}')],
+    ),
+  )
+  .withPanel(
+    timeseries(
       'Resident memory',
-      'Resident set size per process; HighMemoryUsage fires above 512 MiB, the container limit is 768 MiB.',
+      'Resident set size per process; HighMemoryUsage warns above 512 MiB (in Kubernetes: 80% of the container limit).',
       'bytes',
-      [promql(`process_resident_memory_bytes{${s}}`, '{{service}}')],
+      [promql(`process_resident_memory_bytes{${s}}`, '{{service}} {{instance}}')],
     ),
   )
   .withPanel(
@@ -34,15 +45,36 @@ export default dashboard(
       'Heap used and heap total per process; used creeping up to total after each GC hints at a leak.',
       'bytes',
       [
-        promql(`nodejs_heap_size_used_bytes{${s}}`, 'used {{service}}'),
-        promql(`nodejs_heap_size_total_bytes{${s}}`, 'total {{service}}'),
+        promql(`nodejs_heap_size_used_bytes{${s}}`, 'used {{service}} {{instance}}'),
+        promql(`nodejs_heap_size_total_bytes{${s}}`, 'total {{service}} {{instance}}'),
       ],
     ),
   )
   .withPanel(
     timeseries(
-      'GC time',
-      'Seconds per second spent in garbage collection, by GC kind.',
+      'Heap used by space',
+      'V8 heap in use per space: new (young objects), old (survivors: where leaks accumulate), code, large_object (big buffers and arrays).',
+      'bytes',
+      [
+        promql(
+          `sum by (service, space) (nodejs_heap_space_size_used_bytes{${s}})`,
+          '{{service}} {{space}}',
+        ),
+      ],
+    ),
+  )
+  .withPanel(
+    timeseries(
+      'External memory',
+      'Memory held by C++ objects bound to JavaScript (Buffers, the embedded database): it counts in the resident set but not in the heap.',
+      'bytes',
+      [promql(`nodejs_external_memory_bytes{${s}}`, '{{service}} {{instance}}')],
+    ),
+  )
+  .withPanel(
+    timeseries(
+      'GC time by kind',
+      'Seconds per second spent in garbage collection, by GC kind (minor = scavenge of the young generation, major = mark-sweep-compact, incremental, weakcb).',
       'percentunit',
       [
         promql(
@@ -53,8 +85,21 @@ export default dashboard(
     ),
   )
   .withPanel(
+    timeseries(
+      'GC runs by kind',
+      'Garbage collections per second by kind; many major collections per second mean the old space is nearly full.',
+      'ops',
+      [
+        promql(
+          `sum by (service, kind) (rate(nodejs_gc_duration_seconds_count{${s}}[$__rate_interval]))`,
+          '{{service}} {{kind}}',
+        ),
+      ],
+    ),
+  )
+  .withPanel(
     timeseries('CPU', 'CPU seconds per second per process (1 = one full core).', 'percentunit', [
-      promql(`rate(process_cpu_seconds_total{${s}}[$__rate_interval])`, '{{service}}'),
+      promql(`rate(process_cpu_seconds_total{${s}}[$__rate_interval])`, '{{service}} {{instance}}'),
     ]),
   )
   .withPanel(
@@ -63,16 +108,36 @@ export default dashboard(
       'Active libuv handles and open file descriptors; a steady climb is a leak of sockets or timers.',
       'none',
       [
-        promql(`nodejs_active_handles_total{${s}}`, 'handles {{service}}'),
-        promql(`process_open_fds{${s}}`, 'fds {{service}}'),
+        promql(`nodejs_active_handles_total{${s}}`, 'handles {{service}} {{instance}}'),
+        promql(`process_open_fds{${s}}`, 'fds {{service}} {{instance}}'),
       ],
     ),
   )
   .withPanel(
+    new TablePanel()
+      .title('Node.js versions')
+      .description(
+        'The Node.js version each process runs (nodejs_version_info): after a rollout, every instance should show the same.',
+      )
+      .datasource(prometheus)
+      .withTarget(
+        promql(`count by (service, version) (nodejs_version_info{${s}})`, '{{service}} {{version}}')
+          .instant()
+          .format(PromQueryFormat.Table),
+      )
+      .height(8)
+      .span(12),
+  )
+  .withPanel(
     timeseries(
       'Restarts',
-      'Process start time changes in the window: each step is a restart. ServiceRestarting fires after 3 in 15 minutes.',
+      'Process start time changes in the window: each step is a restart. ServiceRestarting warns after 3 in 15 minutes (in Kubernetes it counts container restarts from kube-state-metrics).',
       'none',
-      [promql(`changes(process_start_time_seconds{${s}}[$__rate_interval])`, '{{service}}')],
-    ).span(24),
+      [
+        promql(
+          `changes(process_start_time_seconds{${s}}[$__rate_interval])`,
+          '{{service}} {{instance}}',
+        ),
+      ],
+    ),
   );

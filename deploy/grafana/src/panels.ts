@@ -1,8 +1,12 @@
-// Small helpers shared by the dashboards: datasource references with the provisioned uids and
-// one-line panel builders that always carry a description (the tests insist on it).
+// Small helpers shared by the dashboards: datasource references, the variables and links every
+// dashboard has, and one-line panel builders that always carry a description (the tests insist).
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import {
+  AnnotationQueryBuilder,
   DashboardBuilder,
+  DashboardLinkBuilder,
+  DashboardLinkType,
+  DatasourceVariableBuilder,
   QueryVariableBuilder,
   ThresholdsConfigBuilder,
   ThresholdsMode,
@@ -18,18 +22,88 @@ import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat'
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 
-// The uids deploy/grafana/provisioning/datasources/datasources.yml gives the datasources.
-export const prometheus = { type: 'prometheus', uid: 'prometheus' };
+// Prometheus through the $datasource variable (a kube-prometheus-stack Grafana names its own);
+// Loki and Jaeger by the uids deploy/grafana/provisioning/datasources/datasources.yml gives them.
+export const prometheus = { type: 'prometheus', uid: '${datasource}' };
 export const loki = { type: 'loki', uid: 'loki' };
+export const jaeger = { type: 'jaeger', uid: 'jaeger' };
 
+const TAG = 'nestjs-observability';
+
+/** This product's services: what every query and variable is scoped to in a shared Prometheus. */
+export const SERVICES = 'api-gateway|user-service|product-service|order-service|agent-service';
+
+/**
+ * A dashboard with what every one of them has: the Prometheus datasource and namespace
+ * variables, links to the others (keeping the time range and variables, so `service` travels),
+ * and this product's alerts as annotations on every time series.
+ */
 export function dashboard(uid: string, title: string, description: string): DashboardBuilder {
   return new DashboardBuilder(title)
     .uid(uid)
     .description(description)
-    .tags(['nestjs-observability'])
+    .tags([TAG])
     .time({ from: 'now-1h', to: 'now' })
     .refresh('30s')
-    .readonly();
+    .readonly()
+    .withVariable(
+      new DatasourceVariableBuilder('datasource')
+        .label('Prometheus')
+        .type('prometheus')
+        .current({ text: 'Prometheus', value: 'prometheus' }),
+    )
+    .withVariable(
+      new QueryVariableBuilder('namespace')
+        .label('namespace')
+        .datasource(prometheus)
+        .query(`label_values(up{service=~"${SERVICES}"}, namespace)`)
+        .refresh(VariableRefresh.OnTimeRangeChanged)
+        .multi(true)
+        .includeAll(true)
+        // Outside Kubernetes there is no namespace label: "All" must match its absence too.
+        .allValue('.*'),
+    )
+    .link(
+      new DashboardLinkBuilder('Dashboards')
+        .type(DashboardLinkType.Dashboards)
+        .tags([TAG])
+        .asDropdown(true)
+        .includeVars(true)
+        .keepTime(true),
+    )
+    .annotation(
+      new AnnotationQueryBuilder()
+        .name('Alerts')
+        .datasource(prometheus)
+        .enable(true)
+        .iconColor('red')
+        .expr(
+          `ALERTS{alertstate="firing", alertname!="Watchdog", namespace=~"$namespace", service=~"${SERVICES}"}`,
+        )
+        .step('30s')
+        .titleFormat('{{alertname}}')
+        .textFormat('{{service}} {{severity}} {{slo}}'),
+    );
+}
+
+/** A data link that opens another dashboard with `service` set from the clicked series' `label`. */
+export function serviceLink(title: string, uid: string, label = 'service'): DashboardLinkBuilder {
+  return new DashboardLinkBuilder(title)
+    .type(DashboardLinkType.Link)
+    .url(
+      `/d/${uid}?var-service=\${__field.labels.${label}}&\${namespace:queryparam}&\${datasource:queryparam}&\${__url_time_range}`,
+    );
+}
+
+/** The product's services, one or several, from what Prometheus scrapes in $namespace. */
+export function serviceVariable(multi: boolean): QueryVariableBuilder {
+  const variable = new QueryVariableBuilder('service')
+    .label('service')
+    .datasource(prometheus)
+    .query(`label_values(up{service=~"${SERVICES}", namespace=~"$namespace"}, service)`)
+    .refresh(VariableRefresh.OnTimeRangeChanged);
+  // No allValue: "All" becomes the list of the five, never `.*` (other apps' services).
+  return multi ? variable.multi(true).includeAll(true) : variable;
 }
 
 /** A PromQL query; `{{label}}` legends as in Grafana. */

@@ -1,16 +1,22 @@
 // Service detail: one service (the $service variable) by route, by upstream, its runtime and
-// its logs. Latency shows exemplars: click one to open its trace in Jaeger.
-import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { dashboard, labelVariable, logs, promql, timeseries } from './panels.ts';
+// its logs. Latency shows exemplars: click one to open its trace in Jaeger. The request panels
+// link on to the slow and failed traces of the service (Traces dashboard).
+import { DashboardLinkBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { dashboard, logs, promql, serviceLink, serviceVariable, timeseries } from './panels.ts';
 
-const s = 'service="$service"';
+const s = 'namespace=~"$namespace", service="$service"';
+const toTraces = [
+  new DashboardLinkBuilder('Slow and failed traces of $service').url(
+    '/d/traces?var-service=$service&${namespace:queryparam}&${datasource:queryparam}&${__url_time_range}',
+  ),
+];
 
 export default dashboard(
   'service-detail',
   'Service detail',
   'One service by route and upstream, with its runtime, exemplars that open traces, and its logs.',
 )
-  .withVariable(labelVariable('service', 'http_requests_total', 'service', false))
+  .withVariable(serviceVariable(false))
   .withRow(new RowBuilder('Requests'))
   .withPanel(
     timeseries(
@@ -23,7 +29,7 @@ export default dashboard(
           '{{method}} {{route}} {{status_code}}',
         ),
       ],
-    ),
+    ).dataLinks(toTraces),
   )
   .withPanel(
     timeseries(
@@ -36,7 +42,7 @@ export default dashboard(
           '{{route}}',
         ),
       ],
-    ),
+    ).dataLinks(toTraces),
   )
   .withPanel(
     timeseries(
@@ -53,7 +59,7 @@ export default dashboard(
           'p50 {{route}}',
         ),
       ],
-    ),
+    ).dataLinks(toTraces),
   )
   .withPanel(
     timeseries('Requests in flight', 'Requests this service is working on right now.', 'none', [
@@ -64,7 +70,7 @@ export default dashboard(
   .withPanel(
     timeseries(
       'Upstream calls by status',
-      'Calls this service makes to other services, by upstream and status ("error" = connection failed, "timeout" = no answer in time).',
+      'Calls this service makes to other services, by upstream and status ("error" = connection failed, "timeout" = no answer in time). Click a series to open the upstream.',
       'reqps',
       [
         promql(
@@ -72,18 +78,20 @@ export default dashboard(
           '{{upstream}} {{status_code}}',
         ),
       ],
-    ),
+    ).dataLinks([
+      serviceLink('Service detail: ${__field.labels.upstream}', 'service-detail', 'upstream'),
+    ]),
   )
   .withPanel(
     timeseries(
       'Upstream p95 latency',
-      '95th percentile duration of calls to each upstream, as this service sees them.',
+      "95th percentile duration of calls to each upstream, as this service sees them (this histogram records no exemplars; the upstream's own latency panel has them).",
       's',
       [
         promql(
           `histogram_quantile(0.95, sum by (upstream, le) (rate(upstream_request_duration_seconds_bucket{${s}}[$__rate_interval])))`,
           '{{upstream}}',
-        ).exemplar(true),
+        ),
       ],
     ),
   )
@@ -99,7 +107,7 @@ export default dashboard(
   .withPanel(
     timeseries(
       'Memory',
-      'Resident set size and V8 heap in use; HighMemoryUsage fires above 512 MiB resident.',
+      'Resident set size and V8 heap in use; HighMemoryUsage warns above 512 MiB resident (in Kubernetes: 80% of the container limit).',
       'bytes',
       [
         promql(`process_resident_memory_bytes{${s}}`, 'resident {{instance}}'),
