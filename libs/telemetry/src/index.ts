@@ -2,20 +2,19 @@
 // (`@obs/telemetry/sdk`) because it must load before Nest does.
 export { TelemetryModule } from './telemetry.module';
 export type { TelemetryModuleOptions } from './telemetry-options';
+export { TRACE_ID_HEADER, useRequestTelemetry } from './http/request-telemetry';
+export { routeTemplate, UNMATCHED_ROUTE } from './http/route-template';
 export {
   LATENCY_BUCKETS_SECONDS,
-  UNMATCHED_ROUTE,
   UPSTREAM_REQUEST_DURATION_SECONDS,
   UPSTREAM_REQUESTS_TOTAL,
 } from './metrics/metric-names';
-export { TRACE_ID_HEADER } from './tracing/server-span.middleware';
 export type { UpstreamLabel } from './metrics/upstream-metrics';
-// Business metrics and spans are declared with the same libraries the module wires up.
+// Business metrics, spans and logs are declared with the same libraries the module wires up.
 export {
   InjectMetric,
   makeCounterProvider,
   makeHistogramProvider,
 } from '@willsoto/nestjs-prometheus';
-export { Span } from './tracing/span.decorator';
-export { TraceService } from 'nestjs-otel';
+export { Span, Traceable, TraceService } from 'nestjs-otel';
 export { InjectPinoLogger, PinoLogger } from 'nestjs-pino';

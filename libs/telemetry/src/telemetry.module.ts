@@ -1,40 +1,45 @@
 import {
   type DynamicModule,
   Global,
-  type MiddlewareConsumer,
+  Inject,
   Module,
-  type NestModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { OpenTelemetryModule } from 'nestjs-otel';
 import { LoggerModule } from 'nestjs-pino';
-import { TraceService } from 'nestjs-otel';
+import { pinoHttp } from 'pino-http';
 import { collectDefaultMetrics, register, Registry, type RegistryContentType } from 'prom-client';
-import { bufferedStdout } from './logging/buffered-stdout';
-import { loggerParams } from './logging/logger-options';
-import { RequestLogMiddleware } from './logging/request-log.middleware';
-import { HttpMetricsMiddleware, httpMetricProviders } from './metrics/http-metrics';
+import { HTTP_LOGGER, RequestTelemetry } from './http/request-telemetry';
+import { bufferedStdout, pinoHttpOptions } from './logging/logger-options';
+import { httpMetricProviders } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { upstreamMetricProviders } from './metrics/upstream-metrics';
 import { shutdownTelemetry } from './sdk/start-telemetry';
-import { ServerSpanMiddleware } from './tracing/server-span.middleware';
 import { TELEMETRY_OPTIONS, type TelemetryModuleOptions } from './telemetry-options';
+import { ServerErrorInterceptor } from './tracing/server-error.interceptor';
+
+const LOG_OUTPUT = Symbol('LOG_OUTPUT');
 
 /**
  * Traces (over the SDK the preload started), Prometheus metrics at /metrics
- * and JSON logs for one service. Import it once, in the root module.
- *
- * From nestjs-otel only `@Span()` and `TraceService`: its module would add a
- * middleware to every request for its wide events, which no service uses.
+ * and JSON logs for one service. Import it once, in the root module, and mount
+ * the request telemetry with `useRequestTelemetry(app)` before the body parser.
  */
 @Global()
 @Module({})
-export class TelemetryModule implements NestModule, OnApplicationShutdown {
+export class TelemetryModule implements OnApplicationShutdown {
+  constructor(@Inject(LOG_OUTPUT) private readonly logOutput: { flushSync(): void }) {}
+
   static forRoot(options: TelemetryModuleOptions): DynamicModule {
     // prom-client only accepts exemplars on an OpenMetrics registry; /metrics
     // still answers in the format the scraper asks for.
     (register as Registry<RegistryContentType>).setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     collectRuntimeMetricsOnce();
+    const logOutput = options.logOutput ?? bufferedStdout();
+    // One pino-http instance, and with it one pino logger, for the whole app.
+    const httpLogger = pinoHttp(pinoHttpOptions(options), logOutput);
     const optionsProvider = { provide: TELEMETRY_OPTIONS, useValue: options };
     return {
       module: TelemetryModule,
@@ -45,27 +50,32 @@ export class TelemetryModule implements NestModule, OnApplicationShutdown {
           defaultMetrics: { enabled: false },
           defaultLabels: { service: options.serviceName },
         }),
-        LoggerModule.forRoot(loggerParams(options, bufferedStdout())),
+        // pino-http runs ahead of the body parser (useRequestTelemetry), where Nest
+        // module middleware cannot; nestjs-pino then binds the request logger that
+        // pino-http made (`useExisting`) for PinoLogger and Nest's Logger, and uses
+        // the same pino logger outside requests.
+        LoggerModule.forRoot({ pinoHttp: { logger: httpLogger.logger }, useExisting: true }),
+        // TraceService, @Span() and @Traceable() work over the global tracer. Host
+        // metrics stay off: they need an OpenTelemetry meter provider, and the
+        // services' metrics are Prometheus' (prom-client's runtime metrics).
+        OpenTelemetryModule.forRoot({ metrics: { hostMetrics: false } }),
       ],
       providers: [
         optionsProvider,
-        TraceService,
+        { provide: HTTP_LOGGER, useValue: httpLogger },
+        { provide: LOG_OUTPUT, useValue: logOutput },
+        { provide: APP_INTERCEPTOR, useClass: ServerErrorInterceptor },
+        RequestTelemetry,
         ...httpMetricProviders,
         ...upstreamMetricProviders,
       ],
-      exports: [optionsProvider, TraceService, ...upstreamMetricProviders],
+      exports: [optionsProvider, RequestTelemetry, ...upstreamMetricProviders],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    // The span first: the metrics' exemplars and the request log line need its trace id.
-    consumer
-      .apply(ServerSpanMiddleware, HttpMetricsMiddleware, RequestLogMiddleware)
-      .forRoutes('{*path}');
   }
 
   async onApplicationShutdown(): Promise<void> {
     await shutdownTelemetry();
+    this.logOutput.flushSync();
   }
 }
 

@@ -2,6 +2,7 @@ import { type DynamicModule, type INestApplication, ValidationPipe } from '@nest
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { useRequestTelemetry } from '@obs/telemetry';
 import { Logger } from 'nestjs-pino';
 import {
   loadConfig,
@@ -40,7 +41,13 @@ export async function runService(
   const config = loadConfigOrExit(service);
   const app = await NestFactory.create<NestExpressApplication>(rootModule(config), {
     bufferLogs: true,
+    // Mounted below, after the request telemetry: a request the parser rejects
+    // (malformed JSON, a body over the limit) is still measured and logged.
+    bodyParser: false,
   });
+  useRequestTelemetry(app);
+  app.useBodyParser('json');
+  app.useBodyParser('urlencoded', { extended: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   configureService(app, config);

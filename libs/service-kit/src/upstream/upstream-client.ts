@@ -12,22 +12,6 @@ import {
   UPSTREAM_REQUESTS_TOTAL,
   type UpstreamLabel,
 } from '@obs/telemetry';
-import {
-  context,
-  propagation,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-  ATTR_URL_FULL,
-} from '@opentelemetry/semantic-conventions';
 import http from 'node:http';
 import https from 'node:https';
 import type { Counter, Histogram } from 'prom-client';
@@ -56,8 +40,6 @@ interface UpstreamMetrics {
 /** The deadline of a call passed: the caller answers 504. */
 class UpstreamTimeout extends Error {}
 
-const tracer = trace.getTracer('@obs/service-kit');
-
 /**
  * Calls one other service over HTTP with a deadline. A refused connection
  * becomes 503 and a deadline past becomes 504 for our own caller, quickly,
@@ -68,10 +50,10 @@ const tracer = trace.getTracer('@obs/service-kit');
  * AbortSignal.timeout timer that still fires and builds a DOMException after
  * the call is done) cost more CPU than the call itself (bench/README.md).
  *
- * Each call is a client span, made here rather than by the http
- * instrumentation's outgoing side: a call in an unsampled trace (most of them)
- * then costs a span id and a `traceparent` header, not URL parsing and
- * attributes nobody will see.
+ * It makes no span and writes no `traceparent` itself: the http
+ * instrumentation (`@obs/telemetry/sdk`) traces node:http, so each call is a
+ * client span per the HTTP semantic conventions and the callee continues the
+ * trace, as for any other node:http or fetch call a service makes.
  */
 export class UpstreamClient {
   private readonly origin: URL;
@@ -107,23 +89,16 @@ export class UpstreamClient {
       throw this.unavailable();
     }
 
-    const span = this.startSpan(path, request.method ?? 'GET');
     let response: { status: number; text: string };
     try {
-      response = await this.send(path, request, span);
+      response = await this.send(path, request);
     } catch (error) {
       const timedOut = error instanceof UpstreamTimeout;
       record(timedOut ? 'timeout' : 'error');
-      span.setAttribute(ATTR_ERROR_TYPE, timedOut ? 'timeout' : errorCode(error));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
       throw timedOut
         ? new GatewayTimeoutException(`${this.name} did not answer within ${this.timeoutMs} ms`)
         : this.unavailable();
     }
-    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
-    if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
 
     let body: T;
     try {
@@ -136,34 +111,8 @@ export class UpstreamClient {
     return { status: response.status, body };
   }
 
-  /**
-   * The call's client span. In a trace that is not recorded (not sampled: most
-   * of them) it is the caller's own non-recording span instead: a child could
-   * only be unsampled too, the callee continues the same trace from the same
-   * `traceparent` flags, and every operation on the span is a no-op.
-   */
-  private startSpan(path: string, method: string): Span {
-    const active = trace.getActiveSpan();
-    if (active?.isRecording() === false) return active;
-    const span = tracer.startSpan(method, { kind: SpanKind.CLIENT });
-    if (span.isRecording()) {
-      span.setAttributes({
-        [ATTR_HTTP_REQUEST_METHOD]: method,
-        [ATTR_SERVER_ADDRESS]: this.origin.hostname,
-        [ATTR_SERVER_PORT]:
-          Number(this.origin.port) || (this.origin.protocol === 'https:' ? 443 : 80),
-        [ATTR_URL_FULL]: `${this.origin.origin}${path}`,
-      });
-    }
-    return span;
-  }
-
   /** One HTTP exchange, the whole answer read, within the deadline. */
-  private send(
-    path: string,
-    request: UpstreamRequest,
-    span: Span,
-  ): Promise<{ status: number; text: string }> {
+  private send(path: string, request: UpstreamRequest): Promise<{ status: number; text: string }> {
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const headers = compactHeaders({
       ...(body === undefined
@@ -174,13 +123,6 @@ export class UpstreamClient {
           }),
       ...request.headers,
     });
-    // traceparent (and tracestate, baggage) naming the client span as the callee's parent;
-    // in an unsampled trace that span is the active one already.
-    const active = context.active();
-    propagation.inject(
-      trace.getSpan(active) === span ? active : trace.setSpan(active, span),
-      headers,
-    );
     return new Promise((resolve, reject) => {
       let settled = false;
       const settle = (error: Error | undefined, answer?: { status: number; text: string }) => {
@@ -244,10 +186,6 @@ export function upstreamFailure(name: string, response: UpstreamResponse<unknown
   if (status < 500 || status === 503 || status === 504)
     return new HttpException(body ?? `${name} answered ${status}`, status);
   return new BadGatewayException(`${name} failed with status ${status}`);
-}
-
-function errorCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException | undefined)?.code ?? 'error';
 }
 
 function compactHeaders(headers: Record<string, string | undefined>): Record<string, string> {

@@ -1,138 +1,101 @@
-import type { Params } from 'nestjs-pino';
-import { type DestinationStream, type Logger, symbols } from 'pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import pino, { type DestinationStream, stdSerializers } from 'pino';
 import type { Options } from 'pino-http';
+import { PROBE_PATH } from '../http/polled-paths';
+import { routeTemplate } from '../http/route-template';
 import type { TelemetryModuleOptions } from '../telemetry-options';
-import { traceFields } from './trace-fields';
 
-/** Keys whose values are credentials: redacted at the top of a log line and two levels down. */
+/** Keys whose values are credentials: redacted at the top of a line and two levels down. */
 const SECRET_KEYS = ['authorization', 'cookie', 'password', 'accessToken', 'token'];
-const SECRET_KEY_SET = new Set(SECRET_KEYS);
-const CENSOR = '[redacted]';
 
 /**
- * What pino's own redaction handles: secret keys at the top of a line (and in
- * child bindings), and inside the serialized request, response and error.
- * Only paths with a fixed first key: pino runs those only on lines that have
- * that key. The same keys one and two levels down anywhere are `redactNested`'s.
+ * pino's own redaction: the secret keys at the top of a line (and of a child
+ * logger's bindings) and one or two levels down (`req.headers.authorization`,
+ * `credentials.password`), plus the admin token and cookies a response sets.
  */
 export const REDACTED_PATHS = [
   'req.headers["x-admin-token"]',
   'res.headers["set-cookie"]',
-  ...SECRET_KEYS.flatMap((key) => [
-    key,
-    `req.headers.${key}`,
-    `res.headers.${key}`,
-    `err.${key}`,
-    `err.*.${key}`,
-  ]),
+  ...SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
-/**
- * The secret keys one and two levels below any field (`*.password`,
- * `*.*.password`), copying only what it censors. pino's wildcard paths did the
- * same by running a path matcher on every field of every line, which made
- * redaction most of the cost of a request log line (bench/README.md).
- * Class instances (a raw request, an error) are left to their serializers.
- */
-export function redactNested(line: Record<string, unknown>): Record<string, unknown> {
-  return redactBelow(line, 2);
-}
-
-function redactBelow<T extends object>(container: T, levels: number): T {
-  let copy: Record<string, unknown> | undefined;
-  for (const key in container) {
-    const value: unknown = container[key];
-    if (!isPlainContainer(value)) continue;
-    const redacted = redactLevel(value, levels);
-    if (redacted !== value) (copy ??= cloneContainer(container))[key] = redacted;
-  }
-  return (copy as T | undefined) ?? container;
-}
-
-function redactLevel(container: object, levels: number): object {
-  let copy: Record<string, unknown> | undefined;
-  for (const key in container) {
-    if (SECRET_KEY_SET.has(key)) {
-      (copy ??= cloneContainer(container))[key] = CENSOR;
-      continue;
-    }
-    const value: unknown = (container as Record<string, unknown>)[key];
-    if (levels > 1 && isPlainContainer(value)) {
-      const redacted = redactLevel(value, levels - 1);
-      if (redacted !== value) (copy ??= cloneContainer(container))[key] = redacted;
-    }
-  }
-  return copy ?? container;
-}
-
-function isPlainContainer(value: unknown): value is object {
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return true;
-  // A plain object's prototype is Object.prototype, of whichever realm made it
-  // (request headers come from Node's, not a test sandbox's), or null.
-  const prototype = Object.getPrototypeOf(value) as object | null;
-  return prototype === null || Object.getPrototypeOf(prototype) === null;
-}
-
-function cloneContainer(container: object): Record<string, unknown> {
-  return (Array.isArray(container) ? [...container] : { ...container }) as Record<string, unknown>;
-}
-
-/** A secret key in serialized bindings whose value pino's own redaction did not censor. */
-const UNCENSORED_SECRET = new RegExp(`"(${SECRET_KEYS.join('|')})":(?!"\\[redacted\\]")`);
+/** Log lines are written to stdout in blocks of at least this many bytes... */
+const BLOCK_BYTES = 4_096;
+/** ...or after this long, so that a quiet service's lines still show up. */
+const FLUSH_INTERVAL_MS = 250;
 
 /**
- * `redactNested` for child-logger bindings (`logger.child({...})`,
- * `PinoLogger.assign`), which pino serializes once, apart from each line's own
- * fields. A child whose bindings hold no secret key (almost all) costs one
- * regular-expression test.
+ * stdout for the JSON logs, buffered: one write(2) per line was the largest
+ * cost of request logging under load (bench/README.md). pino's destination
+ * (sonic-boom) gathers lines until `minLength` and writes them asynchronously;
+ * pino flushes it synchronously when the process exits, and the module flushes
+ * it at application shutdown.
  */
-function redactChildBindings(child: Logger): void {
-  const serialized = (child as unknown as Record<symbol, string>)[symbols.chindingsSym];
-  if (!UNCENSORED_SECRET.test(serialized)) return;
-  const bindings = JSON.parse(`{${serialized.slice(1)}}`) as Record<string, unknown>;
-  (child as unknown as Record<symbol, string>)[symbols.chindingsSym] =
-    `,${JSON.stringify(redactNested(bindings)).slice(1, -1)}`;
+export function bufferedStdout(): pino.DestinationStream & { flush(): void; flushSync(): void } {
+  const output = pino.destination({ dest: 1, minLength: BLOCK_BYTES, sync: false });
+  setInterval(() => output.flush(), FLUSH_INTERVAL_MS).unref();
+  return output;
 }
 
-/**
- * pino's `stdTimeFunctions.isoTime` (`"time":"2025-03-01T10:00:00.123Z"`) with
- * the date and time of day formatted once per second rather than per line:
- * `Date#toISOString` was the largest single cost of writing a request line.
- */
-export function isoTime(): () => string {
-  let second = Number.NaN;
-  let prefix = '';
-  return () => {
-    const now = Date.now();
-    const millisecond = now % 1000;
-    if (now - millisecond !== second) {
-      second = now - millisecond;
-      prefix = `,"time":"${new Date(second).toISOString().slice(0, 20)}`;
-    }
-    return `${prefix}${millisecond < 10 ? '00' : millisecond < 100 ? '0' : ''}${millisecond}Z"`;
+type Request = IncomingMessage & { id?: unknown };
+
+/** The contract's request-line fields, besides `route` (`customProps`) and the trace fields. */
+function requestFields(request: Request, response: ServerResponse, durationMs: number) {
+  return {
+    method: request.method,
+    status_code: response.statusCode,
+    duration_ms: durationMs,
   };
 }
 
 /**
- * nestjs-pino settings: one JSON line per event, with the active trace's ids,
- * secrets redacted, written to `output` (default: pino's own stdout stream).
+ * pino and pino-http settings: one JSON line per event (`level` as a string,
+ * ISO time, `service`), secrets redacted, and one lean line per request when
+ * its response is done:
+ * `{ method, route, status_code, duration_ms, msg: "request completed" }`, at
+ * `info` for 2xx/3xx, `warn` for 4xx and `error` for 5xx or an answer that was
+ * never finished. trace_id and span_id come from the pino instrumentation.
  *
- * nestjs-pino's per-request pino-http middleware is not mounted (`forRoutes:
- * []`): its child logger, serializers and response hooks for every request
- * cost more than the line they write. `RequestLogMiddleware` writes the
- * request line instead; pino-http still builds the root logger, with its
- * serializers for `req`, `res` and `err`.
+ * Lean through pino-http's own options: `quietReqLogger`/`quietResLogger`
+ * (the request and response objects are not serialized into lines),
+ * `wrapSerializers: false` with small serializers, `autoLogging.ignore` for
+ * probes and scrapes.
  */
-export function loggerParams(options: TelemetryModuleOptions, output?: DestinationStream): Params {
-  const pinoHttp: Options = {
+export function pinoHttpOptions(options: TelemetryModuleOptions): Options<Request, ServerResponse> {
+  return {
     level: options.logLevel ?? 'info',
     base: { service: options.serviceName },
-    timestamp: isoTime(),
-    mixin: traceFields,
-    formatters: { level: (label) => ({ level: label }), log: redactNested },
-    onChild: redactChildBindings,
-    redact: { paths: REDACTED_PATHS, censor: CENSOR },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    quietReqLogger: true,
+    quietResLogger: true,
+    // pino-http binds `req` to a per-request child logger that quiet mode never
+    // writes; without the wrapping, the serializer sees the raw request and
+    // keeps only this much of it for a line that does log it.
+    wrapSerializers: false,
+    serializers: {
+      req: (request: Request) => ({ id: request.id, method: request.method, url: request.url }),
+      res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
+      err: stdSerializers.err,
+    },
+    autoLogging: { ignore: (request) => PROBE_PATH.test(request.url ?? '') },
+    customProps: (request) => ({ route: routeTemplate(request) }),
+    customLogLevel: (_request, response, error) =>
+      error || response.statusCode >= 500 || !response.writableFinished
+        ? 'error'
+        : response.statusCode >= 400
+          ? 'warn'
+          : 'info',
+    customSuccessMessage: (_request, response) =>
+      response.writableFinished ? 'request completed' : 'request aborted',
+    customErrorMessage: () => 'request failed',
+    customSuccessObject: (request, response, value: { responseTime?: number }) =>
+      requestFields(request, response, value.responseTime ?? 0),
+    // The exception itself is logged where it is handled, and recorded on the span.
+    customErrorObject: (request, response, _error, value: { responseTime?: number }) =>
+      requestFields(request, response, value.responseTime ?? 0),
   };
-  return { pinoHttp: output ? [pinoHttp, output] : pinoHttp, forRoutes: [] };
 }
+
+export type { DestinationStream };

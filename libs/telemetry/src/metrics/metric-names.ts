@@ -1,9 +1,6 @@
 /** Histogram buckets for request latency, in seconds; 0.5 s is the latency SLO's threshold. */
 export const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** `route` label of requests that matched no route: scanning random URLs adds no series. */
-export const UNMATCHED_ROUTE = 'unmatched';
-
 export const HTTP_REQUESTS_TOTAL = 'http_requests_total';
 export const HTTP_REQUEST_DURATION_SECONDS = 'http_request_duration_seconds';
 export const HTTP_REQUESTS_IN_FLIGHT = 'http_requests_in_flight';

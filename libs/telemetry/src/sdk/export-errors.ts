@@ -1,4 +1,3 @@
-import { diag } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 
 /** At most one export-failure line per window: a missing collector must not flood the logs. */
@@ -7,6 +6,9 @@ const REPORT_WINDOW_MS = 60_000;
 /**
  * Routes OpenTelemetry's internal errors (failed exports, dropped spans) to one
  * JSON line per minute on stderr, with how many were suppressed in between.
+ * Through the SDK's public `setGlobalErrorHandler`: its default handler goes to
+ * the diagnostic logger, silent unless OTEL_LOG_LEVEL is set, and would then
+ * print every failed export.
  */
 export function reportExportErrorsRarely(serviceName: string, now: () => number = Date.now): void {
   let lastReportAt = Number.NEGATIVE_INFINITY;
@@ -31,6 +33,4 @@ export function reportExportErrorsRarely(serviceName: string, now: () => number 
     );
     suppressed = 0;
   });
-  // The SDK's own diagnostic logger would print every failure again.
-  diag.disable();
 }

@@ -1,4 +1,9 @@
 // The preload's entry point. It must not import Nest or anything instrumented:
 // it runs before those modules load so that the instrumentations can patch them.
-export { startTelemetry, shutdownTelemetry } from './start-telemetry';
+export { startTelemetry, shutdownTelemetry, PRODUCTION_SAMPLING_RATIO } from './start-telemetry';
 export type { StartTelemetryOptions, RunningTelemetry } from './start-telemetry';
+export {
+  DEFAULT_INSTRUMENTATIONS,
+  KNOWN_INSTRUMENTATIONS,
+  type InstrumentationName,
+} from './instrumentations';

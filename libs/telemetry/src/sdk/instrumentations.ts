@@ -1,37 +1,81 @@
+import { diag } from '@opentelemetry/api';
+import { getStringListFromEnv } from '@opentelemetry/core';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
-
-export interface InstrumentationChoice {
-  /** Send pino's log records over OTLP as well (OTEL_LOGS_EXPORTER=otlp). */
-  sendLogs: boolean;
-  /** A span per SQL query (OTEL_INSTRUMENTATION_PG_ENABLED=true). */
-  pgQuerySpans: boolean;
-}
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { UNTRACED_PATH } from '../http/polled-paths';
 
 /**
- * The instrumentations every service needs, and only those: loading the
- * whole auto-instrumentation bundle costs start-up time and memory for
- * libraries these services never use. pino's, only to send log records over
- * OTLP: the trace ids on every line come from the logger's own mixin.
- *
- * HTTP is traced by the service's own code instead, deciding on sampling
- * first (bench/README.md): TelemetryModule makes the server spans and
- * service-kit's UpstreamClient the client spans, propagating the W3C trace
- * context both ways. No Express or Nest instrumentation either: their spans
- * around every middleware and handler cost more CPU than all the rest.
- *
- * pg query spans are opt-in: the instrumentation wraps every query, in a
- * sampled trace or not (ten per order), while the repositories' `@Span()`
- * spans already time the domain work each query belongs to.
+ * Every instrumentation the preload knows, by the short name
+ * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS`
+ * use (the package name without `@opentelemetry/instrumentation-`, as in
+ * `@opentelemetry/auto-instrumentations-node`). Each is built only when
+ * selected: an instrumentation patches its module as soon as it is constructed.
  */
-export function serviceInstrumentations(choice: InstrumentationChoice): Instrumentation[] {
-  const instrumentations: Instrumentation[] = [];
-  if (choice.pgQuerySpans)
-    instrumentations.push(
-      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
-    );
-  if (choice.sendLogs)
-    instrumentations.push(new PinoInstrumentation({ disableLogCorrelation: true }));
-  return instrumentations;
+const INSTRUMENTATIONS = {
+  /** Server spans for every request, client spans for node:http calls (service-kit's UpstreamClient). */
+  http: () =>
+    new HttpInstrumentation({
+      // Probes and scrapes would outnumber real requests and tell nothing.
+      ignoreIncomingRequestHook: (request) => UNTRACED_PATH.test(request.url ?? ''),
+      // A call outside any request (a start-up task) would start a trace of its own.
+      requireParentforOutgoingSpans: true,
+      // headersToSpanAttributes stays unset: no header, so no credential, on any span.
+    }),
+  /** Client spans for global fetch. */
+  undici: () => new UndiciInstrumentation({ requireParentforSpans: true }),
+  /** A span per SQL query (the `pg` driver, with DATABASE_URL), inside a request only. */
+  pg: () => new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
+  /** trace_id/span_id/trace_flags on every log line; with OTEL_LOGS_EXPORTER, log records over OTLP. */
+  pino: () => new PinoInstrumentation({ disableLogSending: !logsExported() }),
+  /** A span per Express middleware and router layer: detail most traces do not need. */
+  express: () => new ExpressInstrumentation(),
+  /** Spans for Nest's request handling and each handler. */
+  'nestjs-core': () => new NestInstrumentation(),
+} satisfies Record<string, () => Instrumentation>;
+
+export type InstrumentationName = keyof typeof INSTRUMENTATIONS;
+
+export const KNOWN_INSTRUMENTATIONS = Object.keys(INSTRUMENTATIONS) as InstrumentationName[];
+
+/** On unless OTEL_NODE_ENABLED_INSTRUMENTATIONS names others; express and nestjs-core only when named. */
+export const DEFAULT_INSTRUMENTATIONS: InstrumentationName[] = ['http', 'undici', 'pg', 'pino'];
+
+/**
+ * The names selected by the environment, with the semantics of
+ * auto-instrumentations-node: OTEL_NODE_ENABLED_INSTRUMENTATIONS (comma-separated
+ * short names) replaces the default set, then OTEL_NODE_DISABLED_INSTRUMENTATIONS
+ * removes names from it. An unknown name is reported on the diagnostic logger.
+ */
+export function selectedInstrumentationNames(): InstrumentationName[] {
+  const enabled = namesFromEnv('OTEL_NODE_ENABLED_INSTRUMENTATIONS') ?? DEFAULT_INSTRUMENTATIONS;
+  const disabled = new Set(namesFromEnv('OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? []);
+  return KNOWN_INSTRUMENTATIONS.filter((name) => enabled.includes(name) && !disabled.has(name));
+}
+
+/** The selected instrumentations, constructed (and so enabled). */
+export function selectedInstrumentations(): Instrumentation[] {
+  return selectedInstrumentationNames().map((name) => INSTRUMENTATIONS[name]());
+}
+
+function namesFromEnv(variable: string): InstrumentationName[] | undefined {
+  const names = getStringListFromEnv(variable)?.filter(Boolean);
+  if (names === undefined || names.length === 0) return undefined;
+  for (const name of names) {
+    if (!(KNOWN_INSTRUMENTATIONS as string[]).includes(name))
+      diag.warn(
+        `${variable}: unknown instrumentation "${name}" (known: ${KNOWN_INSTRUMENTATIONS})`,
+      );
+  }
+  return names as InstrumentationName[];
+}
+
+/** OTEL_LOGS_EXPORTER names an exporter: the SDK then builds a logger provider for it. */
+export function logsExported(): boolean {
+  const exporters = getStringListFromEnv('OTEL_LOGS_EXPORTER') ?? [];
+  return exporters.length > 0 && !exporters.includes('none');
 }

@@ -21,14 +21,8 @@ let running: InMemoryTelemetry | undefined;
 function start(serviceName: string): InMemoryTelemetry {
   const exporter = new InMemorySpanExporter();
   const spanProcessor = new SimpleSpanProcessor({ exporter });
-  startTelemetry({
-    serviceName,
-    serviceVersion: 'test',
-    spanProcessors: [spanProcessor],
-    env: { NODE_ENV: 'test' },
-  });
-  // Server and client spans come from TelemetryModule and UpstreamClient, not from
-  // require hooks (which Jest's module registry would bypass), so specs see the same
-  // HTTP spans a running service makes.
+  startTelemetry({ serviceName, serviceVersion: 'test', spanProcessors: [spanProcessor] });
+  // Node's own modules (node:http) are patched under Jest too; packages Jest loads
+  // through its own module registry (pino, pg, express) are not.
   return { exporter, flush: () => spanProcessor.forceFlush() };
 }
