@@ -581,7 +581,7 @@ async function main(): Promise<number> {
             const m = await measure(context, services, token, configuration, round, path);
             measurements.push(m);
             log(
-              `bench: round ${round} ${configuration.padEnd(14)} ${path.padEnd(7)} ` +
+              `bench: round ${round} ${configuration.padEnd(22)} ${path.padEnd(7)} ` +
                 `${m.rps.toFixed(0).padStart(5)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  ` +
                 `cpu ${m.cpuMsPerRequest.toFixed(2)} ms/req  max rss ${Math.max(...Object.values(m.peakRssMb)).toFixed(0)} MB`,
             );
