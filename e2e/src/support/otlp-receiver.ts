@@ -16,8 +16,9 @@ message InstrumentationScope { string name = 1; string version = 2; }
 message Span {
   bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; bytes parent_span_id = 4;
   string name = 5; int32 kind = 6; fixed64 start_time_unix_nano = 7; fixed64 end_time_unix_nano = 8;
-  repeated KeyValue attributes = 9; Status status = 15;
+  repeated KeyValue attributes = 9; repeated Event events = 11; Status status = 15;
 }
+message Event { fixed64 time_unix_nano = 1; string name = 2; repeated KeyValue attributes = 3; }
 message Status { string message = 2; int32 code = 3; }
 message KeyValue { string key = 1; AnyValue value = 2; }
 message AnyValue {
@@ -38,6 +39,10 @@ export interface ReceivedSpan {
   /** OTLP SpanKind: 1 internal, 2 server, 3 client. */
   kind: number;
   attributes: Record<string, unknown>;
+  /** Span events (e.g. `exception`) with their attributes. */
+  events: { name: string; attributes: Record<string, unknown> }[];
+  /** OTLP StatusCode: 0 unset, 1 ok, 2 error. */
+  statusCode: number;
   resource: Record<string, unknown>;
   scope: string;
   /** The encoding it arrived in. */
@@ -96,6 +101,11 @@ function fromProtobuf(body: Buffer): ReceivedSpan[] {
         name: span.name,
         kind: span.kind,
         attributes: protoAttributes(span.attributes),
+        events: (span.events ?? []).map((event) => ({
+          name: event.name,
+          attributes: protoAttributes(event.attributes ?? []),
+        })),
+        statusCode: span.status?.code ?? 0,
         resource,
         scope: scopeSpans.scope?.name ?? '',
         encoding: 'protobuf' as const,
@@ -116,6 +126,11 @@ function fromJson(request: JsonRequest): ReceivedSpan[] {
         name: span.name,
         kind: span.kind,
         attributes: jsonAttributes(span.attributes ?? []),
+        events: (span.events ?? []).map((event) => ({
+          name: event.name,
+          attributes: jsonAttributes(event.attributes ?? []),
+        })),
+        statusCode: span.status?.code ?? 0,
         resource,
         scope: scopeSpans.scope?.name ?? '',
         encoding: 'json' as const,
@@ -143,6 +158,8 @@ interface ProtoRequest {
         name: string;
         kind: number;
         attributes: { key: string; value: ProtoValue }[];
+        events?: { name: string; attributes?: { key: string; value: ProtoValue }[] }[];
+        status?: { code?: number };
       }[];
     }[];
   }[];
@@ -177,6 +194,8 @@ interface JsonRequest {
         name: string;
         kind: number;
         attributes?: { key: string; value: JsonValue }[];
+        events?: { name: string; attributes?: { key: string; value: JsonValue }[] }[];
+        status?: { code?: number };
       }[];
     }[];
   }[];

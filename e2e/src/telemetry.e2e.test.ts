@@ -1,0 +1,312 @@
+// End-to-end proofs of what the standard instrumentations give every service:
+// a server span, a metric increment and a request line for requests that never
+// reach a handler; client spans for fetch and node:http calls with no tracing
+// code; the exception on a 5xx; express, Nest and pg spans when switched on.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { repoRoot } from '../../tools/services/launcher.ts';
+import type { ReceivedSpan } from './support/otlp-receiver.ts';
+import { call, eventually, startTestStack, type TestStack } from './support/stack.ts';
+
+const SERVER = 2;
+const CLIENT = 3;
+const POSTGRES_PORT = 55432;
+
+let stack: TestStack;
+let gateway: string;
+/** The PostgreSQL server product-service is moved to; started here unless E2E_POSTGRES_URL names one. */
+let postgresUrl: string;
+let startedPostgres = false;
+
+before(async () => {
+  postgresUrl = process.env.E2E_POSTGRES_URL ?? (await startPostgres());
+  stack = await startTestStack();
+  gateway = stack.gateway;
+});
+
+after(async () => {
+  await stack?.stop();
+  if (startedPostgres) postgres('stop');
+});
+
+/** A fresh sampled (or unsampled) W3C trace context, as a caller would send it. */
+function traceContext(sampled = true) {
+  const traceId = randomBytes(16).toString('hex');
+  const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-${sampled ? '01' : '00'}`;
+  return { traceId, traceparent };
+}
+
+function spansOf(traceId: string): ReceivedSpan[] {
+  return stack.receiver.spans.filter((span) => span.traceId === traceId);
+}
+
+/** The value of one `http_requests_total` series at the gateway; 0 before its first request. */
+async function requestsTotal(labels: { method: string; route: string; status_code: string }) {
+  const text = (await call(gateway, 'GET', '/metrics')).body as string;
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  const line = text
+    .split('\n')
+    .find(
+      (row) => row.startsWith('http_requests_total{') && wanted.every((pair) => row.includes(pair)),
+    );
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+describe('requests that never reach a handler', () => {
+  const cases = [
+    {
+      name: 'a malformed JSON body',
+      method: 'POST',
+      path: '/api/auth/login',
+      body: '{"email":',
+      status: 400,
+    },
+    {
+      name: 'a body over the size limit',
+      method: 'POST',
+      path: '/api/auth/login',
+      body: JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(200_000) }),
+      status: 413,
+    },
+    { name: 'an unknown route', method: 'GET', path: '/api/no-such-route', status: 404 },
+  ];
+
+  for (const { name, method, path, body, status } of cases) {
+    test(`${name} leaves a server span, a metric increment and a request line`, async () => {
+      const labels = { method, route: 'unmatched', status_code: String(status) };
+      const before = await requestsTotal(labels);
+      const { traceId, traceparent } = traceContext();
+
+      const response = await fetch(gateway + path, {
+        method,
+        headers: {
+          traceparent,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body,
+      });
+      assert.equal(response.status, status);
+      assert.deepEqual(Object.keys(await response.json()).sort(), [
+        'error',
+        'message',
+        'statusCode',
+      ]);
+      assert.equal(response.headers.get('x-trace-id'), traceId);
+
+      const server = await eventually(() =>
+        spansOf(traceId).find((span) => span.kind === SERVER && span.service === 'api-gateway'),
+      );
+      assert.equal(server.name, method, 'no route matched: the span keeps the method alone');
+      assert.equal(server.attributes['http.response.status_code'], status);
+      assert.equal(server.attributes['url.path'], path);
+      assert.equal(server.attributes['http.route'], undefined);
+
+      assert.equal(await requestsTotal(labels), before + 1);
+
+      const line = await eventually(() =>
+        stack
+          .logLines('api-gateway')
+          .find((entry) => entry.trace_id === traceId && entry.msg === 'request completed'),
+      );
+      assert.deepEqual(
+        {
+          method: line.method,
+          route: line.route,
+          status_code: line.status_code,
+          level: line.level,
+        },
+        { method, route: 'unmatched', status_code: status, level: 'warn' },
+      );
+      assert.equal(line.span_id, server.spanId);
+      assert.equal(typeof line.duration_ms, 'number');
+    });
+  }
+});
+
+describe('outgoing calls', () => {
+  let caller: ChildProcess | undefined;
+
+  after(async () => {
+    if (caller && caller.exitCode === null) {
+      caller.kill('SIGTERM');
+      await once(caller, 'exit');
+    }
+  });
+
+  test('global fetch and node:http calls made with no tracing code are client spans the callee continues', async () => {
+    const port = 18090;
+    caller = spawn(
+      process.execPath,
+      [
+        '--require',
+        join(repoRoot(), 'dist/apps/api-gateway/instrumentation.js'),
+        join(import.meta.dirname, 'fixtures/plain-caller.cjs'),
+      ],
+      {
+        env: {
+          ...process.env,
+          PORT: String(port),
+          TARGET_URL: stack.services.urls['product-service'],
+          OTEL_SERVICE_NAME: 'plain-caller',
+          OTEL_EXPORTER_OTLP_ENDPOINT: stack.receiver.endpoint,
+          OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+          OTEL_BSP_SCHEDULE_DELAY: '100',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    await once(caller.stdout!, 'data');
+
+    const { traceId, traceparent } = traceContext();
+    const response = await fetch(`http://127.0.0.1:${port}/`, { headers: { traceparent } });
+    assert.deepEqual(await response.json(), { viaFetch: 200, viaNodeHttp: 200 });
+
+    // The caller's spans and the callee's arrive from two processes, in either order.
+    const spans = await eventually(() => {
+      const inTrace = spansOf(traceId);
+      const count = (service: string, kind: number) =>
+        inTrace.filter((span) => span.service === service && span.kind === kind).length;
+      return (
+        count('plain-caller', CLIENT) === 2 && count('product-service', SERVER) === 2 && inTrace
+      );
+    });
+    const clients = spans.filter((span) => span.service === 'plain-caller' && span.kind === CLIENT);
+    assert.deepEqual(clients.map((span) => span.scope).sort(), [
+      '@opentelemetry/instrumentation-http',
+      '@opentelemetry/instrumentation-undici',
+    ]);
+    const callerServer = spans.find(
+      (span) => span.service === 'plain-caller' && span.kind === SERVER,
+    )!;
+    for (const client of clients) {
+      assert.equal(client.parentSpanId, callerServer.spanId);
+      assert.equal(client.attributes['http.request.method'], 'GET');
+      assert.equal(client.attributes['http.response.status_code'], 200);
+    }
+    const callees = spans.filter(
+      (span) => span.service === 'product-service' && span.kind === SERVER,
+    );
+    assert.deepEqual(
+      callees.map((span) => span.parentSpanId).sort(),
+      clients.map((span) => span.spanId).sort(),
+      'each callee span is the child of the client span that called it',
+    );
+    assert.deepEqual(callees.map((span) => span.name).sort(), [
+      'GET /products/:id',
+      'GET /products/:id',
+    ]);
+  });
+});
+
+describe('a 5xx and the instrumentations switched on by name', () => {
+  test('a 5xx leaves an exception event and error.type on its server span', async () => {
+    await stack.services.stop('product-service');
+    const { traceId, traceparent } = traceContext();
+    const response = await call(gateway, 'GET', '/api/products/1', { headers: { traceparent } });
+    assert.equal(response.status, 503);
+
+    const server = await eventually(() =>
+      spansOf(traceId).find((span) => span.kind === SERVER && span.service === 'api-gateway'),
+    );
+    assert.equal(server.name, 'GET /api/products/:id');
+    assert.equal(server.statusCode, 2, 'status ERROR');
+    assert.equal(server.attributes['error.type'], '503');
+    const exception = server.events.find((event) => event.name === 'exception');
+    assert.ok(exception, 'an exception event');
+    assert.equal(exception.attributes['exception.type'], 'ServiceUnavailableException');
+    assert.match(String(exception.attributes['exception.message']), /product-service/);
+    // The client span of the failed call follows the conventions too.
+    const client = spansOf(traceId).find((span) => span.kind === CLIENT);
+    assert.ok(client, 'a client span for the refused call');
+    assert.equal(client.statusCode, 2);
+    assert.equal(client.attributes['error.type'], 'Error');
+
+    // On a real PostgreSQL server, with every instrumentation the benchmark's `full` names.
+    await stack.services.start('product-service', {
+      DATABASE_URL: `${postgresUrl.replace(/\/$/, '')}/products`,
+      OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express,nestjs-core,pg,pino',
+    });
+  });
+
+  test('with OTEL_NODE_ENABLED_INSTRUMENTATIONS naming them, express and Nest spans appear', async () => {
+    const { traceId, traceparent } = traceContext();
+    const response = await call(stack.services.urls['product-service'], 'GET', '/products/1', {
+      headers: { traceparent },
+    });
+    assert.equal(response.status, 200);
+    const spans = await eventually(() => {
+      const inTrace = spansOf(traceId);
+      return (
+        inTrace.some((span) => span.scope === '@opentelemetry/instrumentation-nestjs-core') &&
+        inTrace.some((span) => span.scope === '@opentelemetry/instrumentation-express') &&
+        inTrace
+      );
+    });
+    const server = spans.find((span) => span.kind === SERVER)!;
+    assert.equal(server.name, 'GET /products/:id');
+    assert.ok(spans.some((span) => span.attributes['nestjs.type'] === 'request_context'));
+    assert.ok(spans.some((span) => span.attributes['express.type'] !== undefined));
+  });
+
+  test('pg query spans appear under a sampled request and not under an unsampled one', async () => {
+    const product = stack.services.urls['product-service'];
+    const unsampled = traceContext(false);
+    const sampled = traceContext(true);
+    const first = await call(product, 'GET', '/products/2', {
+      headers: { traceparent: unsampled.traceparent },
+    });
+    const second = await call(product, 'GET', '/products/2', {
+      headers: { traceparent: sampled.traceparent },
+    });
+    assert.deepEqual([first.status, second.status], [200, 200]);
+    assert.equal(first.headers.get('x-trace-id'), unsampled.traceId);
+
+    const queries = await eventually(() => {
+      const pg = spansOf(sampled.traceId).filter(
+        (span) => span.scope === '@opentelemetry/instrumentation-pg',
+      );
+      return pg.length > 0 && pg;
+    });
+    for (const query of queries) {
+      assert.equal(query.kind, CLIENT);
+      assert.equal(
+        query.attributes['db.system.name'] ?? query.attributes['db.system'],
+        'postgresql',
+      );
+    }
+    // The sampled request came second, and its spans have arrived: the unsampled one's would have too.
+    assert.deepEqual(spansOf(unsampled.traceId), []);
+  });
+});
+
+/** Starts tools/postgres/postgres.sh's server unless one already listens on its port. */
+async function startPostgres(): Promise<string> {
+  if (!(await listening(POSTGRES_PORT))) {
+    postgres('start');
+    startedPostgres = true;
+  }
+  return `postgres://postgres@127.0.0.1:${POSTGRES_PORT}`;
+}
+
+function postgres(command: 'start' | 'stop'): void {
+  const result = spawnSync('bash', [join(repoRoot(), 'tools/postgres/postgres.sh'), command], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`postgres.sh ${command} failed: ${result.stderr}`);
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
