@@ -308,7 +308,7 @@ describe('TelemetryModule in a running app', () => {
 
     it('redacts authorization headers, cookies, passwords and tokens wherever they are logged', async () => {
       const secrets = ['Bearer eyJ.user.token', 'session=abc123', 'hunter2-password', 'eyJ.secret'];
-      await fetch(`${baseUrl}/sessions`, {
+      await fetch(`${baseUrl}/sessions?token=query-secret`, {
         method: 'POST',
         headers: {
           authorization: secrets[0],
@@ -337,7 +337,7 @@ describe('TelemetryModule in a running app', () => {
         session: { token: '[redacted]', user: { password: '[redacted]' } },
       });
       expect(JSON.stringify(lines)).not.toMatch(
-        new RegExp([...secrets, 'eyJ.bound.token', 'session=bound'].join('|')),
+        new RegExp([...secrets, 'eyJ.bound.token', 'session=bound', 'query-secret'].join('|')),
       );
     });
   });

@@ -129,8 +129,8 @@ export class UpstreamClient {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
-        if (error) reject(error);
-        else resolve(answer!);
+        if (error || !answer) reject(error);
+        else resolve(answer);
       };
       const call = this.transport.request(
         {

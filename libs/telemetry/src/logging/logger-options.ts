@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import pino, { type DestinationStream, stdSerializers } from 'pino';
+import pino, { stdSerializers } from 'pino';
 import type { Options } from 'pino-http';
 import { PROBE_PATH } from '../http/polled-paths';
 import { routeTemplate } from '../http/route-template';
@@ -33,7 +33,14 @@ const FLUSH_INTERVAL_MS = 250;
  */
 export function bufferedStdout(): pino.DestinationStream & { flush(): void; flushSync(): void } {
   const output = pino.destination({ dest: 1, minLength: BLOCK_BYTES, sync: false });
-  setInterval(() => output.flush(), FLUSH_INTERVAL_MS).unref();
+  const timer = setInterval(() => {
+    try {
+      output.flush();
+    } catch {
+      // Ended at exit: nothing more will be written.
+      clearInterval(timer);
+    }
+  }, FLUSH_INTERVAL_MS).unref();
   return output;
 }
 
@@ -75,7 +82,12 @@ export function pinoHttpOptions(options: TelemetryModuleOptions): Options<Reques
     // keeps only this much of it for a line that does log it.
     wrapSerializers: false,
     serializers: {
-      req: (request: Request) => ({ id: request.id, method: request.method, url: request.url }),
+      // The path without its query string, which may carry a credential.
+      req: (request: Request) => ({
+        id: request.id,
+        method: request.method,
+        url: request.url?.split('?', 1)[0],
+      }),
       res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
       err: stdSerializers.err,
     },
@@ -97,5 +109,3 @@ export function pinoHttpOptions(options: TelemetryModuleOptions): Options<Reques
       requestFields(request, response, value.responseTime ?? 0),
   };
 }
-
-export type { DestinationStream };

@@ -10,6 +10,25 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { UNTRACED_PATH } from '../http/polled-paths';
 
 /**
+ * Query parameters whose values never reach a span (`url.query`, `url.full`):
+ * the http instrumentation's own defaults, which an explicit list replaces,
+ * and the credentials the logs redact too.
+ */
+const REDACTED_QUERY_PARAMS = [
+  'sig',
+  'Signature',
+  'AWSAccessKeyId',
+  'X-Goog-Signature',
+  'X-Amz-Signature',
+  'X-Amz-Credential',
+  'X-Amz-Security-Token',
+  'token',
+  'access_token',
+  'accessToken',
+  'password',
+];
+
+/**
  * Every instrumentation the preload knows, by the short name
  * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS`
  * use (the package name without `@opentelemetry/instrumentation-`, as in
@@ -25,6 +44,8 @@ const INSTRUMENTATIONS = {
       // A call outside any request (a start-up task) would start a trace of its own.
       requireParentforOutgoingSpans: true,
       // headersToSpanAttributes stays unset: no header, so no credential, on any span.
+      redactedQueryParamsServer: REDACTED_QUERY_PARAMS,
+      redactedQueryParams: REDACTED_QUERY_PARAMS,
     }),
   /** Client spans for global fetch. */
   undici: () => new UndiciInstrumentation({ requireParentforSpans: true }),
