@@ -2,8 +2,10 @@
 // can: it reads each export, counts its requests and bytes, and answers 200 with
 // an empty ExportTraceServiceResponse. Decoding spans (as the end-to-end receiver
 // does) would put the receiver's CPU cost into the figures being measured.
+// Also the two broken collectors of the outage configurations: one that refuses
+// connections and one that accepts them and never answers.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 
 export interface OtlpSink {
   /** Base URL for OTEL_EXPORTER_OTLP_ENDPOINT. */
@@ -43,4 +45,48 @@ export async function startOtlpSink(): Promise<OtlpSink> {
         server.close(() => closed());
       }),
   };
+}
+
+/**
+ * A collector that is up but hung: it accepts connections and reads what is sent,
+ * and never answers. The exporters wait for their timeout on every export.
+ */
+export async function startHungCollector(): Promise<OtlpSink> {
+  let connections = 0;
+  let bytes = 0;
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    connections += 1;
+    sockets.add(socket);
+    socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    take() {
+      const taken = { requests: connections, bytes };
+      connections = 0;
+      bytes = 0;
+      return taken;
+    },
+    close: () =>
+      new Promise((closed) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => closed());
+      }),
+  };
+}
+
+/** A loopback address where nothing listens: every export is refused at connect. */
+export async function refusedEndpoint(): Promise<string> {
+  // A port the kernel just handed out and that is closed again; in the benchmark's
+  // network nothing else binds it while the run lasts.
+  const server = createNetServer();
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((closed) => server.close(() => closed()));
+  return `http://127.0.0.1:${port}`;
 }

@@ -1,6 +1,6 @@
 // npm run bench: what the telemetry costs. Builds the five services, starts them
 // in production mode against a local PostgreSQL and a live OTLP sink, drives the
-// gateway with k6 at fixed concurrency in three configurations, interleaved and
+// gateway with k6 at fixed concurrency in each configuration, interleaved and
 // repeated, and writes reports/bench/latest.json and latest.md. See bench/README.md.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import {
   type ServiceName,
   startServices,
 } from '../tools/services/launcher.ts';
-import { startOtlpSink, type OtlpSink } from './otlp-sink.ts';
+import { refusedEndpoint, startHungCollector, startOtlpSink, type OtlpSink } from './otlp-sink.ts';
 import { cpuSeconds, sampleRss } from './process-stats.ts';
 import {
   BUDGET_CONFIGURATIONS,
@@ -34,19 +34,67 @@ import {
 const ROOT = repoRoot(import.meta.dirname);
 const REPORT_DIR = join(ROOT, 'reports/bench');
 
-/** What each configuration adds to the services' environment. */
-const CONFIGURATIONS: Record<ConfigurationName, Record<string, string>> = {
+interface Configuration {
+  /** What it adds to the services' environment. */
+  env: Record<string, string>;
+  /** Where the services send OTLP: the live sink, unless the collector is down or hung. */
+  collector?: 'sink' | 'refused' | 'hung';
+  /** Preloads this file instead of each service's own instrumentation.js. */
+  preload?: string;
+}
+
+/** The shipped defaults: in production, parent-based 10% sampling; info request logs. */
+const DEFAULT_ENV = { LOG_LEVEL: 'info' };
+
+/** The instrumentations the per-instrumentation table switches on one at a time. */
+const TABLE_INSTRUMENTATIONS = ['http', 'undici', 'pg', 'pino', 'express', 'nestjs-core'];
+
+/** `default` with exactly these instrumentations on, through the standard variable. */
+const onlyInstrumentations = (...names: string[]): Configuration => ({
+  env: {
+    ...DEFAULT_ENV,
+    ...(names.length > 0
+      ? { OTEL_NODE_ENABLED_INSTRUMENTATIONS: names.join(',') }
+      : { OTEL_NODE_DISABLED_INSTRUMENTATIONS: TABLE_INSTRUMENTATIONS.join(',') }),
+  },
+});
+
+const CONFIGURATIONS: Record<ConfigurationName, Configuration> = {
   // No tracing at all, warn-level logs (no request log lines); /metrics still served.
-  baseline: { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' },
-  // The shipped defaults: in production, parent-based 10% sampling; info request logs.
-  default: { LOG_LEVEL: 'info' },
+  baseline: { env: { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' } },
+  default: { env: DEFAULT_ENV },
   // Every trace recorded and exported.
-  full: { LOG_LEVEL: 'info', OTEL_TRACES_SAMPLER: 'parentbased_always_on' },
+  full: { env: { ...DEFAULT_ENV, OTEL_TRACES_SAMPLER: 'parentbased_always_on' } },
+  // What teams copy from nestjs-otel's README (bench/peer/tracing.cjs): NodeSDK with
+  // every auto-instrumentation at its defaults, sampled, exported and logged like `default`.
+  peer: {
+    env: {
+      ...DEFAULT_ENV,
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+      OTEL_LOGS_EXPORTER: 'none',
+    },
+    preload: join(import.meta.dirname, 'peer/tracing.cjs'),
+  },
+  // `default` while its OTLP endpoint refuses connections, or accepts them and never answers.
+  'collector-down': { env: DEFAULT_ENV, collector: 'refused' },
+  'collector-hung': { env: DEFAULT_ENV, collector: 'hung' },
   // default's tracing alone: no request log lines.
-  tracing: { LOG_LEVEL: 'warn' },
+  tracing: { env: { LOG_LEVEL: 'warn' } },
   // default's request log lines alone: no SDK.
-  logging: { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'info' },
+  logging: { env: { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'info' } },
+  // The per-instrumentation table (report.ts INSTRUMENTATION_STEPS).
+  'instr-none': onlyInstrumentations(),
+  'instr-http': onlyInstrumentations('http'),
+  'instr-http+undici': onlyInstrumentations('http', 'undici'),
+  'instr-http+pg': onlyInstrumentations('http', 'pg'),
+  'instr-http+pino': onlyInstrumentations('http', 'pino'),
+  'instr-http+express': onlyInstrumentations('http', 'express'),
+  'instr-http+nestjs-core': onlyInstrumentations('http', 'nestjs-core'),
 };
+
+/** How long the services may take to exit on SIGTERM before they are killed. */
+const STOP_TIMEOUT_MS = 60_000;
 
 /**
  * The V8 heap the services get in production. deploy/k8s gives each one 768 MiB,
@@ -110,7 +158,7 @@ function readSettings(env: NodeJS.ProcessEnv) {
   return {
     durationSeconds: seconds('BENCH_DURATION', 15),
     warmupSeconds: seconds('BENCH_WARMUP', 5),
-    rounds: count('BENCH_ROUNDS', 5),
+    rounds: count('BENCH_ROUNDS', 4),
     vus: count('BENCH_VUS', 16),
     configurations: subset('BENCH_CONFIGS', CONFIGURATION_NAMES, BUDGET_CONFIGURATIONS),
     paths: subset('BENCH_PATHS', PATH_NAMES),
@@ -223,6 +271,9 @@ function describeMachine(): Record<string, string | number> {
 
 interface Context {
   sink: OtlpSink;
+  /** The two broken collectors of `collector-down` and `collector-hung`. */
+  refused: string;
+  hung: OtlpSink;
   k6: string;
   workDir: string;
   /** The local PostgreSQL server; each service with storage uses its own database there. */
@@ -230,11 +281,18 @@ interface Context {
   user: { email: string; password: string };
 }
 
+function endpointOf(context: Context, configuration: ConfigurationName): OtlpSink | string {
+  const { collector = 'sink' } = CONFIGURATIONS[configuration];
+  return collector === 'refused' ? context.refused : context[collector];
+}
+
 async function start(
   context: Context,
   configuration: ConfigurationName,
   label: string,
 ): Promise<{ services: RunningServices; readySeconds: number }> {
+  const { env, preload } = CONFIGURATIONS[configuration];
+  const endpoint = endpointOf(context, configuration);
   const serviceEnv: Partial<Record<ServiceName, Record<string, string>>> = {};
   for (const name of SERVICES) {
     // Per-service variables win over `env`, so NODE_OPTIONS from BENCH_ENV is kept here.
@@ -245,14 +303,18 @@ async function start(
       mkdirSync(dir, { recursive: true });
       nodeOptions.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
     }
-    serviceEnv[name] = nodeOptions.length > 0 ? { NODE_OPTIONS: nodeOptions.join(' ') } : {};
+    serviceEnv[name] = {
+      ...(nodeOptions.length > 0 && { NODE_OPTIONS: nodeOptions.join(' ') }),
+      // A preload of its own knows the service's name only from the environment.
+      ...(preload && { OTEL_SERVICE_NAME: name }),
+    };
   }
   const startedAt = performance.now();
   const services = await startServices({
     env: {
       JWT_SECRET: 'bench-only-jwt-secret-0123456789',
-      OTEL_EXPORTER_OTLP_ENDPOINT: context.sink.endpoint,
-      ...CONFIGURATIONS[configuration],
+      OTEL_EXPORTER_OTLP_ENDPOINT: typeof endpoint === 'string' ? endpoint : endpoint.endpoint,
+      ...env,
       ...settings.extraEnv,
     },
     serviceEnv,
@@ -261,8 +323,35 @@ async function start(
     dataDir: join(context.workDir, 'data'),
     logDir: join(context.workDir, 'logs', label),
     readyTimeoutMs: 60_000,
+    ...(preload && { preload: ['--require', preload] }),
   });
   return { services, readySeconds: (performance.now() - startedAt) / 1000 };
+}
+
+/**
+ * SIGTERM to all five, timed: a service whose exporter waits on a hung collector
+ * shows it here. One that has not exited after STOP_TIMEOUT_MS is killed.
+ */
+async function stop(services: RunningServices): Promise<number> {
+  const pids = SERVICES.map((name) => services.pid(name)).filter((pid) => pid !== undefined);
+  const startedAt = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS);
+  });
+  const outcome = await Promise.race([services.stopAll(), timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    log(`bench: services still running ${STOP_TIMEOUT_MS / 1000} s after SIGTERM; killed`);
+  }
+  return (performance.now() - startedAt) / 1000;
 }
 
 async function api<T>(url: string, body: unknown, expected: number[]): Promise<T> {
@@ -438,9 +527,12 @@ async function main(): Promise<number> {
   }
 
   const sink = await startOtlpSink();
+  const hung = await startHungCollector();
   const workDir = mkdtempSync(join(os.tmpdir(), 'obs-bench-'));
   const context: Context = {
     sink,
+    refused: await refusedEndpoint(),
+    hung,
     k6: k6Path,
     workDir,
     // `postgres.sh url` names a database; the launcher wants the server.
@@ -478,23 +570,28 @@ async function main(): Promise<number> {
           `${configuration}-${round}`,
         );
         current = services;
+        const endpoint = endpointOf(context, configuration);
+        const take = () =>
+          typeof endpoint === 'string' ? { requests: 0, bytes: 0 } : endpoint.take();
+        let run: Omit<ServicesRun, 'stopSeconds'> | undefined;
         try {
           const token = await login(services, context.user);
-          sink.take();
+          take();
           for (const path of settings.paths) {
             const m = await measure(context, services, token, configuration, round, path);
             measurements.push(m);
             log(
-              `bench: round ${round} ${configuration.padEnd(8)} ${path.padEnd(7)} ` +
+              `bench: round ${round} ${configuration.padEnd(22)} ${path.padEnd(7)} ` +
                 `${m.rps.toFixed(0).padStart(5)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  ` +
                 `cpu ${m.cpuMsPerRequest.toFixed(2)} ms/req  max rss ${Math.max(...Object.values(m.peakRssMb)).toFixed(0)} MB`,
             );
           }
           const scrapeMs = await scrapeTimes(services);
-          runs.push({ round, configuration, readySeconds, scrapeMs, otlp: sink.take() });
+          run = { round, configuration, readySeconds, scrapeMs, otlp: take() };
         } finally {
-          await services.stopAll();
+          const stopSeconds = await stop(services);
           current = undefined;
+          if (run) runs.push({ ...run, stopSeconds });
         }
       }
     }
@@ -536,6 +633,7 @@ async function main(): Promise<number> {
     throw error;
   } finally {
     await sink.close();
+    await hung.close();
   }
 }
 

@@ -46,6 +46,11 @@ export interface LaunchOptions {
   postgresUrl?: string;
   services?: readonly ServiceName[];
   readyTimeoutMs?: number;
+  /**
+   * Node arguments that preload telemetry instead of the service's own
+   * `--require ./instrumentation.js` (the benchmark's `peer` setup).
+   */
+  preload?: readonly string[];
 }
 
 export interface RunningServices {
@@ -101,15 +106,12 @@ export async function startServices(options: LaunchOptions): Promise<RunningServ
     // would spend the launcher's CPU on every log line, on the same cores as the
     // services the benchmark measures.
     const log = openSync(logFile(name), 'a');
-    const child = spawn(
-      process.execPath,
-      ['--require', join(dist, 'instrumentation.js'), join(dist, 'main.js')],
-      {
-        cwd: root,
-        env: { ...envFor(name), ...env },
-        stdio: ['ignore', log, log],
-      },
-    );
+    const preload = options.preload ?? ['--require', join(dist, 'instrumentation.js')];
+    const child = spawn(process.execPath, [...preload, join(dist, 'main.js')], {
+      cwd: root,
+      env: { ...envFor(name), ...env },
+      stdio: ['ignore', log, log],
+    });
     closeSync(log);
     processes.set(name, child);
     await waitUntilReady(name, urls[name], child, options.readyTimeoutMs ?? 60_000);
