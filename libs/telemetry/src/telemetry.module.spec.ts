@@ -231,6 +231,20 @@ describe('TelemetryModule in a running app', () => {
       expect(body).toMatch(/^process_resident_memory_bytes\{service="test-service"\} \d+/m);
     });
 
+    it('exports event-loop utilisation since the previous scrape, between 0 and 1', async () => {
+      await scrape();
+      // Keep the loop busy for a moment, so the share since that scrape is above zero.
+      const busyUntil = performance.now() + 50;
+      while (performance.now() < busyUntil);
+      const samples = (await scrape()).filter(
+        (sample) => sample.name === 'nodejs_eventloop_utilization_ratio',
+      );
+      expect(samples).toHaveLength(1);
+      expect(samples[0].labels).toEqual({ service: 'test-service' });
+      expect(samples[0].value).toBeGreaterThan(0);
+      expect(samples[0].value).toBeLessThanOrEqual(1);
+    });
+
     it('answers OpenMetrics, ending with # EOF, when the Accept header asks for it', async () => {
       await get('/items/1');
       const response = await get('/metrics', { accept: OPENMETRICS });

@@ -15,6 +15,7 @@ import { HTTP_LOGGER, RequestTelemetry } from './http/request-telemetry';
 import { bufferedStdout, pinoHttpOptions } from './logging/logger-options';
 import { httpMetricProviders } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { eventLoopUtilizationProvider } from './metrics/runtime-metrics';
 import { upstreamMetricProviders } from './metrics/upstream-metrics';
 import { shutdownTelemetry } from './sdk/start-telemetry';
 import { TELEMETRY_OPTIONS, type TelemetryModuleOptions } from './telemetry-options';
@@ -68,6 +69,7 @@ export class TelemetryModule implements OnApplicationShutdown {
         RequestTelemetry,
         ...httpMetricProviders,
         ...upstreamMetricProviders,
+        eventLoopUtilizationProvider(),
       ],
       exports: [optionsProvider, RequestTelemetry, ...upstreamMetricProviders],
     };

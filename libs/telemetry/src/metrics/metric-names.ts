@@ -6,3 +6,4 @@ export const HTTP_REQUEST_DURATION_SECONDS = 'http_request_duration_seconds';
 export const HTTP_REQUESTS_IN_FLIGHT = 'http_requests_in_flight';
 export const UPSTREAM_REQUESTS_TOTAL = 'upstream_requests_total';
 export const UPSTREAM_REQUEST_DURATION_SECONDS = 'upstream_request_duration_seconds';
+export const NODEJS_EVENTLOOP_UTILIZATION_RATIO = 'nodejs_eventloop_utilization_ratio';
