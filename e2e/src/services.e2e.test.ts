@@ -225,19 +225,21 @@ describe('logs', () => {
       body: { items: [{ productId: 6, quantity: 1 }] },
     });
     const traceId = placed.headers.get('x-trace-id');
+    const isGatewayRequestLine = (line: Record<string, unknown>) =>
+      line.service === 'api-gateway' && line.msg === 'request completed';
+    // Lines reach stdout in blocks (libs/telemetry's buffered destination), each service on its
+    // own clock: wait for the gateway's request line too, which is written after the callees'.
     const requestLogs = await eventually(() => {
       const lines = SERVICES.flatMap((name) => stack.logLines(name)).filter(
         (line) => line.trace_id === traceId,
       );
-      return lines.length >= 4 && lines;
+      return lines.length >= 4 && lines.some(isGatewayRequestLine) && lines;
     });
     for (const line of requestLogs) {
       assert.equal(line.span_id !== undefined, true);
       assert.ok(SERVICES.includes(line.service as never));
     }
-    const completed = requestLogs.find(
-      (line) => line.service === 'api-gateway' && line.msg === 'request completed',
-    )!;
+    const completed = requestLogs.find(isGatewayRequestLine)!;
     assert.deepEqual(
       { method: completed.method, route: completed.route, status_code: completed.status_code },
       { method: 'POST', route: '/api/orders', status_code: 201 },
