@@ -109,16 +109,33 @@ async function fuzz(name: ServiceName, url: string, header: string): Promise<Ope
     const why = exit === 'timeout' ? `exceeded its ${BUDGET_MS / 1000} s budget` : `exit ${exit}`;
     return [{ operation: '(whole document)', failure: `  ${why}; see ${log}` }];
   }
-  return readJunit(readFileSync(junit, 'utf8'), log);
+  const results = readJunit(readFileSync(junit, 'utf8'), log);
+  // A document that could not be loaded, or a run that failed in a way the report does not
+  // name, tested nothing: that is a failure, never a pass.
+  if (results.length === 0) {
+    return [{ operation: '(whole document)', failure: `  no operation was tested; see ${log}` }];
+  }
+  if (exit !== 0 && results.every((result) => result.failure === undefined)) {
+    results.push({ operation: '(whole document)', failure: `  exit ${exit}; see ${log}` });
+  }
+  return results;
 }
 
 /** Schemathesis' JUnit report: one testcase per operation, a <failure> per failed check. */
 function readJunit(xml: string, log: string): OperationResult[] {
   const cases = xml.matchAll(/<testcase name="([^"]*)"[^>]*?(?:\/>|>([\s\S]*?)<\/testcase>)/g);
   return [...cases].map(([, operation, inner]) => {
-    const problems = [...(inner ?? '').matchAll(/<(failure|error)[^>]*message="([^"]*)"/g)].map(
-      ([, kind, message]) => `  ${kind}: ${unescapeXml(message).split('\n')[0]}`,
-    );
+    // A <failure> or <error> (Schemathesis writes "Server Unavailable" as an <error> with the
+    // text inside and no message attribute) fails the operation.
+    const problems = [
+      ...(inner ?? '').matchAll(
+        /<(failure|error)\b([^>]*)>([\s\S]*?)<\/\1>|<(failure|error)\b([^>]*)\/>/g,
+      ),
+    ].map(([, kind, attributes, text, selfClosingKind, selfClosingAttributes]) => {
+      const message = /message="([^"]*)"/.exec(attributes ?? selfClosingAttributes ?? '')?.[1];
+      const summary = (message ?? text ?? '').trim().split('\n')[0];
+      return `  ${kind ?? selfClosingKind}: ${unescapeXml(summary)}`;
+    });
     return {
       operation: unescapeXml(operation),
       failure: problems.length > 0 ? `${problems.join('\n')}\n  details: ${log}` : undefined,
