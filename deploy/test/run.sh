@@ -160,14 +160,16 @@ alerts=$(grep -ho '^ *- alert: [A-Za-z0-9]*' deploy/prometheus/rules/*.yml | awk
 runbooks=$(ls docs/runbooks/*.md 2>/dev/null | xargs -n1 basename 2>/dev/null | sed 's/\.md$//' | grep -v '^README$' | sort -u)
 check "every alert has a runbook" bash -c "comm -23 <(echo '$alerts') <(echo '$runbooks') | { ! grep .; }"
 check "every runbook names an existing alert" bash -c "comm -13 <(echo '$alerts') <(echo '$runbooks') | { ! grep .; }"
-check "every runbook_url points at docs/runbooks/<alertname>.md" bash -c '
-  awk "/^ *- alert:/ {alert=\$NF} /^ *- record:/ {alert=\"\"} /runbook_url:/ {print alert, \$NF}" deploy/prometheus/rules/*.yml |
+runbook_base=$("$node_bin" --input-type=module -e "import { runbookBaseUrl } from './deploy/prometheus/link-runbooks.mjs'; console.log(runbookBaseUrl())")
+check "every runbook_url is <base>/<alertname>.md with the base of runbooks.json, and the page exists" bash -c '
+  awk "/^ *- alert:/ {alert=\$NF} /^ *- record:/ {alert=\"\"} /runbook_url:/ {print alert, \$NF}" deploy/prometheus/rules/*.yml deploy/k8s/rules/*.yml |
   while read -r alert url; do
     case $url in
-      *docs/runbooks/$alert.md) test -f "docs/runbooks/$alert.md" || echo "$alert: no file $url" ;;
-      *) echo "$alert: runbook_url $url does not name docs/runbooks/$alert.md" ;;
+      "$0/$alert.md") test -f "docs/runbooks/$alert.md" || echo "$alert: no page docs/runbooks/$alert.md for $url" ;;
+      *) echo "$alert: runbook_url $url is not $0/$alert.md" ;;
     esac
-  done | { ! grep .; }'
+  done | { ! grep .; }' "$runbook_base"
+check "runbook links in the rules and their promtool tests are up to date" "$node_bin" deploy/prometheus/link-runbooks.mjs --check
 
 # --- the local stack itself, live ---
 groups=$(cat deploy/prometheus/rules/*.yml | grep -c '^  - name:')
