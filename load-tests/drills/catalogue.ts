@@ -1,4 +1,4 @@
-// The eight drills: which fault each injects, which alert it must raise, and which other alerts
+// The nine drills: which fault each injects, which alert it must raise, and which other alerts
 // the same incident may legitimately raise. Thresholds and `for` come from the production rules
 // in deploy/prometheus/rules/ unchanged; budgets below are "rule `for` + evaluation slack".
 import type { ServiceName } from './config.ts';
@@ -248,6 +248,41 @@ export const DRILLS: Drill[] = [
     detectBudgetSeconds: 240,
     // The 5m short window empties 5 minutes after the fault clears; plus evaluation and a
     // group_interval of the drill profile.
+    resolveBudgetSeconds: 420,
+  },
+  {
+    name: 'latency-budget-burn',
+    description:
+      'a quarter of product-service requests wait 1.2 s: over the 1 s objective, 25x the latency budget (1%).',
+    fault: {
+      kind: 'inject',
+      service: 'product-service',
+      params: { kind: 'latency', delayMs: 1200, rate: 0.25 },
+    },
+    // The latency page (99% within 1 s), its fast pair as in error-budget-burn. 1.2 s stays under
+    // the callers' 3 s upstream timeout: the requests are slow, never failed, so no availability
+    // alert may fire. The slow requests also fill the Traces dashboard's "Slow traces" panel,
+    // which no other drill of the CI suite does.
+    expected: {
+      alertname: 'ErrorBudgetBurn',
+      service: 'product-service',
+      slo: 'latency',
+      severity: 'critical',
+    },
+    tolerated: [
+      ...gatewaySymptoms('latency'),
+      {
+        match: { alertname: 'HighLatencyP95', service: 'product-service' },
+        why: 'its p95 is the 1.2 s of the slow quarter',
+      },
+      {
+        match: { alertname: 'SlowAgentExecution' },
+        why: 'agent tools call product-service; a run whose calls draw the delay can pass 4 s',
+      },
+    ],
+    mix: REALISTIC,
+    probe: { method: 'GET', path: '/api/products?limit=5' },
+    detectBudgetSeconds: 240,
     resolveBudgetSeconds: 420,
   },
 ];

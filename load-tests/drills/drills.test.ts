@@ -48,12 +48,13 @@ const notification = (
 ): Notification => ({ receivedAt: new Date(), receiver, status, labels });
 
 describe('the drill catalogue', () => {
-  it('has the eight drills of the issue, each once', () => {
+  it('has the eight drills of the issue and the latency page, each once', () => {
     assert.deepEqual(DRILLS.map((d) => d.name).sort(), [
       'error-budget-burn',
       'event-loop-lag',
       'high-error-rate',
       'high-latency',
+      'latency-budget-burn',
       'memory-leak',
       'service-down',
       'slow-agent',
@@ -65,10 +66,10 @@ describe('the drill catalogue', () => {
     // ServiceDown's `for` is 1m; the fast burn must hold for 2m (Pyrra's `for`) on top of the
     // half minute its windows need to cross 14.4x.
     const critical = DRILLS.filter((d) => d.expected.severity === 'critical');
-    assert.deepEqual(critical.map((d) => d.expected.alertname).sort(), [
-      'ErrorBudgetBurn',
-      'ServiceDown',
-    ]);
+    assert.deepEqual(
+      critical.map((d) => `${d.expected.alertname} ${d.expected.slo ?? ''}`).sort(),
+      ['ErrorBudgetBurn availability', 'ErrorBudgetBurn latency', 'ServiceDown '],
+    );
     for (const drill of critical) assert.ok(drill.detectBudgetSeconds <= 240, drill.name);
   });
 
