@@ -19,7 +19,7 @@ import { eventLoopUtilizationProvider } from './metrics/runtime-metrics';
 import { upstreamMetricProviders } from './metrics/upstream-metrics';
 import { shutdownTelemetry } from './sdk/start-telemetry';
 import { TELEMETRY_OPTIONS, type TelemetryModuleOptions } from './telemetry-options';
-import { ServerErrorInterceptor } from './tracing/server-error.interceptor';
+import { ServerSpanInterceptor } from './tracing/server-span.interceptor';
 
 const LOG_OUTPUT = Symbol('LOG_OUTPUT');
 
@@ -65,7 +65,7 @@ export class TelemetryModule implements OnApplicationShutdown {
         optionsProvider,
         { provide: HTTP_LOGGER, useValue: httpLogger },
         { provide: LOG_OUTPUT, useValue: logOutput },
-        { provide: APP_INTERCEPTOR, useClass: ServerErrorInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: ServerSpanInterceptor },
         RequestTelemetry,
         ...httpMetricProviders,
         ...upstreamMetricProviders,

@@ -1,6 +1,5 @@
 import { Inject, Injectable, type INestApplication } from '@nestjs/common';
 import { context, INVALID_TRACEID, trace, TraceFlags } from '@opentelemetry/api';
-import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpLogger } from 'pino-http';
@@ -12,7 +11,7 @@ import {
   HTTP_REQUESTS_TOTAL,
 } from '../metrics/metric-names';
 import { PROBE_PATH } from './polled-paths';
-import { routeTemplate, UNMATCHED_ROUTE } from './route-template';
+import { routeTemplate } from './route-template';
 
 /** Response header carrying the request's trace id, to quote in a bug report or find in Jaeger. */
 export const TRACE_ID_HEADER = 'x-trace-id';
@@ -24,8 +23,8 @@ type Next = (error?: unknown) => void;
 
 /**
  * What every request leaves besides its server span (the http
- * instrumentation's): the RED metrics, the request line (pino-http), the
- * route template on the server span, and the trace id in `x-trace-id`.
+ * instrumentation's, named after its route by `ServerSpanInterceptor`): the RED
+ * metrics, the request line (pino-http) and the trace id in `x-trace-id`.
  *
  * Mounted as the application's first middleware (`useRequestTelemetry`), ahead
  * of the body parser and the router, so that a request the body parser rejects
@@ -55,18 +54,12 @@ export class RequestTelemetry {
     // The exemplar: only a sampled trace can be opened in Jaeger.
     const exemplarTraceId =
       spanContext && spanContext.traceFlags & TraceFlags.SAMPLED ? spanContext.traceId : undefined;
-    // The http instrumentation's documented hook for the route: it names its server
-    // span `METHOD route` and sets `http.route` from it when the response closes.
-    const rpc = getRPCMetadata(active);
     this.inFlight.inc();
-    // Ahead of the instrumentation's own 'close' listener, which ends the span.
-    response.prependOnceListener('close', () => {
+    response.once('close', () => {
       this.inFlight.dec();
-      const route = routeTemplate(request);
-      if (route !== UNMATCHED_ROUTE && rpc?.type === RPCType.HTTP) rpc.route = route;
       const labels = {
         method: request.method ?? 'GET',
-        route,
+        route: routeTemplate(request),
         status_code: String(response.statusCode),
       };
       const value = (performance.now() - startedAt) / 1000;

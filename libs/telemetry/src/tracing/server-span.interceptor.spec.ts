@@ -8,14 +8,24 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { RPCType, setRPCMetadata } from '@opentelemetry/core';
-import { firstValueFrom, throwError } from 'rxjs';
-import { ServerErrorInterceptor } from './server-error.interceptor';
+import { type RPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { firstValueFrom, of, throwError } from 'rxjs';
+import { ServerSpanInterceptor } from './server-span.interceptor';
 
 // The interceptor with the real SDK: a server span in the request's RPC metadata, as the http
-// instrumentation puts it there, and a child span active, as nestjs-core's would be.
+// instrumentation puts it there, and a child span active, as nestjs-core's would be. The
+// instrumentation's reading of `route` (span name, http.route) is proven end to end (e2e/).
 
-const interceptor = new ServerErrorInterceptor();
+const interceptor = new ServerSpanInterceptor();
+
+/** What Nest hands an interceptor for an HTTP request Express matched to `routePath`. */
+function httpExecution(routePath?: string): ExecutionContext {
+  const request = routePath === undefined ? {} : { route: { path: routePath } };
+  return {
+    getType: () => 'http',
+    switchToHttp: () => ({ getRequest: () => request }),
+  } as unknown as ExecutionContext;
+}
 
 async function failWith(error: unknown) {
   const tracer = trace.getTracer('spec');
@@ -27,7 +37,7 @@ async function failWith(error: unknown) {
   const handler = tracer.startSpan('handler', {}, request);
   const next: CallHandler = { handle: () => throwError(() => error) };
   await context.with(trace.setSpan(request, handler), async () => {
-    const outcome = firstValueFrom(interceptor.intercept({} as ExecutionContext, next));
+    const outcome = firstValueFrom(interceptor.intercept(httpExecution('/items/:id'), next));
     await expect(outcome).rejects.toBe(error);
   });
   handler.end();
@@ -41,7 +51,32 @@ async function failWith(error: unknown) {
   };
 }
 
-describe('ServerErrorInterceptor', () => {
+describe('ServerSpanInterceptor', () => {
+  async function routeGiven(execution: ExecutionContext): Promise<string | undefined> {
+    const server = trace.getTracer('spec').startSpan('GET', { kind: SpanKind.SERVER });
+    const rpc: RPCMetadata = { type: RPCType.HTTP, span: server };
+    const request = setRPCMetadata(trace.setSpan(ROOT_CONTEXT, server), rpc);
+    await context.with(request, () =>
+      firstValueFrom(interceptor.intercept(execution, { handle: () => of('ok') })),
+    );
+    server.end();
+    return rpc.route;
+  }
+
+  it('gives the route template Express matched to the request RPC metadata', async () => {
+    expect(await routeGiven(httpExecution('/items/:id'))).toBe('/items/:id');
+  });
+
+  it('leaves the route unset for a wildcard or a request without a matched route', async () => {
+    expect(await routeGiven(httpExecution('/*path'))).toBeUndefined();
+    expect(await routeGiven(httpExecution())).toBeUndefined();
+  });
+
+  it('leaves non-HTTP contexts alone', async () => {
+    const rpcContext = { getType: () => 'rpc' } as unknown as ExecutionContext;
+    expect(await routeGiven(rpcContext)).toBeUndefined();
+  });
+
   it('records an unexpected error on the server span, with status ERROR', async () => {
     const { server, handler } = await failWith(new TypeError('boom'));
 
