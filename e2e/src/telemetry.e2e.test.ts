@@ -144,6 +144,32 @@ describe('requests that never reach a handler', () => {
       assert.equal(typeof line.duration_ms, 'number');
     });
   }
+
+  test('a request a guard refuses keeps its route on the metric and the request line', async () => {
+    // Express matched the route, Nest's guard answered before any interceptor: the span is
+    // named by the method alone (ServerSpanInterceptor never ran), the route is still known.
+    const labels = { method: 'GET', route: '/api/orders', status_code: '401' };
+    const before = await requestsTotal(labels);
+    const { traceId, traceparent } = traceContext();
+
+    const response = await fetch(`${gateway}/api/orders`, { headers: { traceparent } });
+    assert.equal(response.status, 401);
+
+    const server = await eventually(() =>
+      spansOf(traceId).find((span) => span.kind === SERVER && span.service === 'api-gateway'),
+    );
+    assert.equal(server.name, 'GET');
+    assert.equal(server.attributes['http.route'], undefined);
+    assert.equal(server.attributes['http.response.status_code'], 401);
+    assert.equal(await requestsTotal(labels), before + 1);
+    const line = await eventually(() =>
+      stack
+        .logLines('api-gateway')
+        .find((entry) => entry.trace_id === traceId && entry.msg === 'request completed'),
+    );
+    assert.equal(line.route, '/api/orders');
+    assert.equal(line.status_code, 401);
+  });
 });
 
 describe('outgoing calls', () => {
