@@ -5,4 +5,5 @@ export * from './errors.dto';
 export * from './limits';
 export * from './orders.dto';
 export * from './products.dto';
+export * from './topology';
 export * from './users.dto';
