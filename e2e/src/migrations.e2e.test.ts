@@ -1,15 +1,16 @@
 // Replicas start together, and on one PostgreSQL database all services migrate at once: every
-// service with a database runs its migrations from three processes at the same moment, on a
+// service with a database runs its migrations from two processes at the same moment, on a
 // new empty database, several rounds. Each process must succeed and each service's journal
 // must hold its migrations exactly once. Needs a real server: E2E_POSTGRES_URL (skipped without).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
-import { SERVICES, repoRoot } from '../../tools/services/launcher.ts';
+import { SERVICE_NAMES, TOPOLOGY } from '../../libs/api-contracts/src/topology.ts';
+import { repoRoot } from '../../tools/services/launcher.ts';
 
 const postgresUrl = process.env.E2E_POSTGRES_URL;
 const ROUNDS = 4;
@@ -17,7 +18,7 @@ const PROCESSES_PER_SERVICE = 2;
 const root = repoRoot();
 const worker = join(root, 'e2e/src/support/migrate-worker.ts');
 const migrationsFolder = (name: string) => join(root, 'apps', name, 'src/database/migrations');
-const servicesWithDatabase = SERVICES.filter((name) => existsSync(migrationsFolder(name)));
+const servicesWithDatabase = SERVICE_NAMES.filter((name) => TOPOLOGY[name].database);
 const journalLength = (name: string) =>
   (
     JSON.parse(readFileSync(join(migrationsFolder(name), 'meta/_journal.json'), 'utf8')) as {
