@@ -48,7 +48,8 @@ function containerEnv(objects: K8sObject[], deployment: K8sObject, podName: stri
   const container = deployment.spec.template.spec.containers[0];
   const env: Record<string, string> = {};
   for (const source of container.envFrom ?? []) {
-    Object.assign(env, named(objects, 'ConfigMap', source.configMapRef.name)?.data);
+    if (source.configMapRef)
+      Object.assign(env, named(objects, 'ConfigMap', source.configMapRef.name)?.data);
   }
   const fields: Record<string, string> = {
     'metadata.namespace': deployment.metadata.namespace,
@@ -170,8 +171,13 @@ for (const [overlay, namespace] of Object.entries(OVERLAYS) as [Overlay, string]
 
     test('every ConfigMap a Deployment reads is generated (name hashed from content): edits roll out', () => {
       for (const deployment of ofKind(objects, 'Deployment')) {
-        for (const source of deployment.spec.template.spec.containers[0].envFrom ?? []) {
-          const name: string = source.configMapRef.name;
+        const sources = deployment.spec.template.spec.containers.flatMap(
+          (c: { envFrom?: { configMapRef?: { name: string } }[] }) => c.envFrom ?? [],
+        );
+        for (const { configMapRef } of sources.filter(
+          (s: { configMapRef?: object }) => s.configMapRef,
+        )) {
+          const name: string = configMapRef.name;
           assert.match(
             name,
             /-[a-z0-9]{10}$/,
@@ -201,7 +207,10 @@ for (const [overlay, namespace] of Object.entries(OVERLAYS) as [Overlay, string]
               })),
           ),
         }));
-      const services = podsOf(ofKind(objects, 'Deployment'));
+      const deployments = ofKind(objects, 'Deployment');
+      const isService = (d: K8sObject) =>
+        (SERVICE_NAMES as readonly string[]).includes(d.metadata.name);
+      const services = podsOf(deployments.filter(isService));
       const serviceOf = (e: Endpoint) =>
         services.includes(e) ? (e.labels!['app.kubernetes.io/name'] as ServiceName) : undefined;
       const prometheus: Endpoint = {
@@ -223,6 +232,7 @@ for (const [overlay, namespace] of Object.entries(OVERLAYS) as [Overlay, string]
         prometheus,
         dns,
         ...podsOf(ofKind(observability, 'Deployment')), // the Collector, Jaeger
+        ...podsOf(deployments.filter((d) => !isService(d))), // e.g. an exporter beside the services
         // Prometheus's labels in a namespace that is not observability.
         { ...prometheus, id: 'monitoring/prometheus', namespace: 'monitoring' },
         {
