@@ -4,6 +4,31 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/** Imports the preload's `files` must not make: Nest, the libraries' Nest entry points, `localRegex`. */
+function preloadBoundary(files, localRegex) {
+  const message =
+    'The preload must not load Nest: import @obs/telemetry/sdk, OpenTelemetry and Nest-free files only.';
+  return {
+    files,
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(@nestjs/|nestjs-|@willsoto/nestjs-|@obs/service-kit$|@obs/telemetry$)',
+              message,
+              allowTypeImports: true,
+            },
+            { regex: localRegex, message, allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -83,6 +108,10 @@ export default [
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // The preload (`node --require instrumentation.js`, which imports service.ts) starts
+  // OpenTelemetry before the modules it instruments load: it must not load Nest.
+  preloadBoundary(['apps/*/src/instrumentation.ts', 'apps/*/src/service.ts'], '^\\./(?!service$)'),
+  preloadBoundary(['libs/telemetry/src/sdk/**/*.ts'], '^\\.\\./(?!http/polled-paths$)'),
   {
     files: ['**/*.spec.ts'],
     rules: {
