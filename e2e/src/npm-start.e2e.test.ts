@@ -1,7 +1,7 @@
 // `npm start` ends cleanly however it is stopped: a SIGTERM to the npm process (a process
 // manager, `timeout`, `kill $!` in a script) stops Nx and all five services, freeing their ports
 // and data-directory locks. Ctrl-C signals the whole process group; SIGTERM reaches npm alone.
-// Runs the real command on the default ports with a DATA_DIR of its own.
+// Runs the real command on the default ports (which must be free) with a DATA_DIR of its own.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -100,7 +100,11 @@ async function ready(port: number): Promise<boolean> {
 test('a SIGTERM to `npm start` stops Nx and all five services', async () => {
   const ports = Object.values(DEFAULT_PORTS);
   for (const port of ports)
-    assert.equal(await listening(port), false, `port ${port} is taken before npm start`);
+    assert.equal(
+      await listening(port),
+      false,
+      `port ${port} is taken: this test runs npm start on the default ports (stop a running npm start first)`,
+    );
 
   let output = '';
   npm = spawn('npm', ['start'], {
