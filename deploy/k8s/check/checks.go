@@ -188,8 +188,8 @@ func prometheusStorage(in install) []string {
 	}
 	if p.Spec.Storage != nil && p.Spec.Storage.VolumeClaimTemplate.Spec.Resources.Requests != nil {
 		size := p.Spec.Storage.VolumeClaimTemplate.Spec.Resources.Requests[corev1.ResourceStorage]
-		// ByteSize is e.g. 40GB or 40GiB: a quantity once the trailing B is gone.
-		limit, err := resource.ParseQuantity(strings.TrimSuffix(string(p.Spec.RetentionSize), "B"))
+		// Prometheus reads 48GB and 48GiB alike as powers of two: the quantity 48Gi.
+		limit, err := resource.ParseQuantity(strings.TrimSuffix(strings.TrimSuffix(string(p.Spec.RetentionSize), "B"), "i") + "i")
 		if err != nil || limit.Cmp(size) >= 0 {
 			problems = append(problems, fmt.Sprintf("retentionSize %q must be set and below the claim %s, so the oldest blocks go before the disk is full", p.Spec.RetentionSize, size.String()))
 		}
