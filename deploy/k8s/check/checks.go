@@ -645,6 +645,8 @@ func ptrValue(s *string) string {
 
 // --- overlays ---
 
+var plainValue = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
 var environmentAttribute = regexp.MustCompile(`(?:^|,)\s*deployment\.environment\.name=([^,]+)`)
 
 func overlaysApart(in install) []string {
@@ -661,6 +663,9 @@ func overlaysApart(in install) []string {
 			for _, value := range resourceAttributes(in.overlays[name], o) {
 				if m := environmentAttribute.FindStringSubmatch(value); m != nil {
 					environments[m[1]] = true
+					if !plainValue.MatchString(m[1]) {
+						problems = append(problems, fmt.Sprintf("%s: deployment.environment.name=%s is unresolved (a $(VAR) the container does not define?)", o, m[1]))
+					}
 				}
 			}
 		}
