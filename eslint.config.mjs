@@ -44,7 +44,7 @@ export default [
         {
           enforceBuildableLibDependency: true,
           // The end-to-end suite starts services through the workspace's launcher script.
-          allow: ['../../tools/services/launcher.ts'],
+          allow: ['../../tools/services/launcher.ts', '../../tools/harness/sign-up.ts'],
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },

@@ -142,6 +142,9 @@ for overlay in deploy/k8s/overlays/*/; do
     bash -c "kubectl kustomize '$overlay' | '$stackcheck' k8s"
 done
 
+check "Kubernetes workloads: PDB, HPA, spread, resource attributes, NetworkPolicies exactly the topology" \
+  "$node_bin" --test --disable-warning=MODULE_TYPELESS_PACKAGE_JSON 'deploy/k8s/tests/*.test.ts'
+
 # --- Grafana ---
 check "generated dashboards equal the committed JSON" "$node_bin" deploy/grafana/generate.ts --check
 check "dashboard queries are valid PromQL/LogQL on known metrics, every panel described" \

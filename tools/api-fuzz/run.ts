@@ -6,7 +6,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, type ServiceName, startServices } from '../services/launcher.ts';
+import { EDGE_SERVICE } from '../../libs/api-contracts/src/topology.ts';
+import { signUp } from '../harness/sign-up.ts';
+import {
+  repoRoot,
+  SERVICES,
+  type ServiceName,
+  shiftedPorts,
+  startServices,
+} from '../services/launcher.ts';
 
 const root = repoRoot();
 const schemathesis = join(root, '.tools/schemathesis/bin/schemathesis');
@@ -23,14 +31,8 @@ const CHECKS = [
   'content_type_conformance',
   'response_schema_conformance',
 ];
-// Ports of their own, so a running `npm start` is left alone.
-const PORTS: Record<ServiceName, number> = {
-  'api-gateway': 28080,
-  'user-service': 28081,
-  'product-service': 28082,
-  'order-service': 28083,
-  'agent-service': 28084,
-};
+// 28080…: ports of their own, so a running `npm start` is left alone.
+const PORTS = shiftedPorts(20_000);
 
 if (!existsSync(schemathesis)) {
   console.error('Schemathesis is missing: run `bash tools/api-fuzz/install.sh` first');
@@ -49,16 +51,17 @@ const services = await startServices({
 let passed = 0;
 let failed = 0;
 try {
-  const user = await signUp(services.urls['api-gateway']);
+  const user = await signUp(services.urls['api-gateway'], {
+    email: 'fuzz@example.com',
+    password: 'correct horse battery',
+    name: 'Fuzz',
+  });
   // The gateway takes the bearer token; a service the caller id the gateway would forward.
   const callerHeader = `x-user-id: ${user.id}`;
-  const targets: [ServiceName, string][] = [
-    ['api-gateway', `Authorization: Bearer ${user.token}`],
-    ['user-service', callerHeader],
-    ['product-service', callerHeader],
-    ['order-service', callerHeader],
-    ['agent-service', callerHeader],
-  ];
+  const targets = SERVICES.map((name): [ServiceName, string] => [
+    name,
+    name === EDGE_SERVICE ? `Authorization: Bearer ${user.token}` : callerHeader,
+  ]);
   for (const [name, header] of targets) {
     const results = await fuzz(name, services.urls[name], header);
     for (const result of results) {
@@ -177,24 +180,4 @@ function run(
       resolveExit(timedOut ? 'timeout' : (code ?? 1));
     });
   });
-}
-
-/** Registers and logs in one user through the gateway: its id and bearer token. */
-async function signUp(gateway: string): Promise<{ id: string; token: string }> {
-  const account = { email: 'fuzz@example.com', password: 'correct horse battery', name: 'Fuzz' };
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${gateway}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path} answered ${response.status}`);
-    return (await response.json()) as Record<string, string>;
-  };
-  const { id } = await post('/api/auth/register', account);
-  const { accessToken } = await post('/api/auth/login', {
-    email: account.email,
-    password: account.password,
-  });
-  return { id, token: accessToken };
 }

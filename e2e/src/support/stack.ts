@@ -6,17 +6,13 @@ import { join } from 'node:path';
 import {
   type RunningServices,
   type ServiceName,
+  shiftedPorts,
   startServices,
 } from '../../../tools/services/launcher.ts';
 import { type OtlpReceiver, startOtlpReceiver } from './otlp-receiver.ts';
 
-export const TEST_PORTS: Record<ServiceName, number> = {
-  'api-gateway': 18080,
-  'user-service': 18081,
-  'product-service': 18082,
-  'order-service': 18083,
-  'agent-service': 18084,
-};
+/** 18080…: ports of their own, so a running `npm start` is left alone. */
+export const TEST_PORTS = shiftedPorts(10_000);
 
 export interface TestStack {
   services: RunningServices;
@@ -108,24 +104,6 @@ export async function call<T = any>(
     // Not JSON (e.g. /metrics): keep the text.
   }
   return { status: response.status, body: body as T, headers: response.headers };
-}
-
-/** Registers a fresh user and returns their id, credentials and access token. */
-export async function signUp(gateway: string, label: string) {
-  const email = `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const password = `pw-${label}-${Math.random().toString(36).slice(2)}`;
-  const registered = await call(gateway, 'POST', '/api/auth/register', {
-    body: { email, password, name: label },
-  });
-  if (registered.status !== 201) throw new Error(`register failed: ${registered.status}`);
-  const login = await call(gateway, 'POST', '/api/auth/login', { body: { email, password } });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
-  return {
-    id: registered.body.id as string,
-    email,
-    password,
-    token: login.body.accessToken as string,
-  };
 }
 
 /** Polls until `check` returns a value, for telemetry that arrives asynchronously. */

@@ -10,6 +10,7 @@ export {
   UPSTREAM_REQUESTS_TOTAL,
 } from './metrics/metric-names';
 export type { UpstreamLabel } from './metrics/upstream-metrics';
+export { recordServerError } from './tracing/server-error';
 // Business metrics, spans and logs are declared with the same libraries the module wires up.
 export {
   InjectMetric,

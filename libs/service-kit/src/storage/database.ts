@@ -1,13 +1,13 @@
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
-import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { mkdirSync } from 'node:fs';
 import { Pool } from 'pg';
 import { lockDataDir } from './data-dir-lock';
+import { migrationConfig, migrateWithLock } from './migrate';
 
 /** A Drizzle database over either storage engine: the queries are the same PostgreSQL. */
 export type Database<TSchema extends Record<string, unknown>> = PgDatabase<
@@ -46,14 +46,16 @@ const PGLITE_SETTINGS = [
 export async function openDatabase<TSchema extends Record<string, unknown>>(
   options: OpenDatabaseOptions<TSchema>,
 ): Promise<OpenDatabase<TSchema>> {
-  // Each service keeps its own migration history, so services may share one server.
-  const migrationsTable = `__migrations_${options.serviceName.replace(/-/g, '_')}`;
-  const migrationConfig = { migrationsFolder: options.migrationsFolder, migrationsTable };
+  const migrations = migrationConfig(options.serviceName, options.migrationsFolder);
 
   if (options.databaseUrl) {
     const pool = new Pool({ connectionString: options.databaseUrl, max: 10 });
     const db = drizzleNodePostgres(pool, { schema: options.schema });
-    await migrateNodePostgres(db, migrationConfig);
+    // Replicas and other services start together: one of them migrates at a time.
+    await migrateWithLock(pool, migrations).catch(async (error: unknown) => {
+      await pool.end().catch(() => undefined);
+      throw error;
+    });
     return {
       db: db as unknown as Database<TSchema>,
       engine: 'postgresql',
@@ -68,7 +70,7 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
   const client = new PGlite(options.dataDir, { postgresqlconf: PGLITE_SETTINGS });
   const db = drizzlePglite(client, { schema: options.schema });
   try {
-    await migratePglite(db, migrationConfig);
+    await migratePglite(db, migrations);
   } catch (error) {
     // The start fails with the migration's error; closing is only tidying up.
     await client.close().catch(() => undefined);
