@@ -44,6 +44,7 @@ for data in "$here"/golden/*.json; do
     golden=${data%.json}.$receiver.txt
     amtool template render --template.glob="$work/notifications.tmpl" --template.data="$data" \
       --template.text="${view[$receiver]}" > "$work/out"
+    echo >> "$work/out"
     if [ "${1:-}" = --update ]; then
       cp "$work/out" "$golden"
     elif ! diff -u "$golden" "$work/out"; then
