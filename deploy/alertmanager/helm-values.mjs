@@ -16,6 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { parse, stringify } from 'yaml';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -31,9 +32,10 @@ const defaults = {
   GRAFANA_EXTERNAL_URL: 'https://grafana.example.com',
   JAEGER_EXTERNAL_URL: 'https://jaeger.example.com',
 };
-const settings = mode === '--stdout' ? { ...defaults, ...process.env } : { PATH: process.env.PATH, ...defaults };
+const settings =
+  mode === '--stdout' ? { ...defaults, ...process.env } : { PATH: process.env.PATH, ...defaults };
 
-function generate() {
+async function generate() {
   // render.sh turns a receiver on when its secret file is there: give it placeholders, then
   // point the paths at where the operator mounts the Secret.
   const work = mkdtempSync(join(tmpdir(), 'am-helm-'));
@@ -72,13 +74,17 @@ function generate() {
       `#   ${settings.ALERTMANAGER_SECRET_KEYS.split(/\s+/).join(', ')}`,
       '# (kubectl create secret generic ... --from-literal=KEY=value; docs/alert-delivery.md).',
     ].join('\n');
-    return `${header}\n${stringify(values, { lineWidth: 0 })}`;
+    // Formatted as the repository's format check wants it.
+    return format(`${header}\n${stringify(values, { lineWidth: 0 })}`, {
+      ...(await resolveConfig(target)),
+      filepath: target,
+    });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-const generated = generate();
+const generated = await generate();
 if (mode === '--stdout') {
   process.stdout.write(generated);
 } else if (mode === '--check') {
@@ -89,7 +95,9 @@ if (mode === '--stdout') {
     // missing counts as stale
   }
   if (committed !== generated) {
-    console.error(`${relative(repo, target)} is stale: run node deploy/alertmanager/helm-values.mjs`);
+    console.error(
+      `${relative(repo, target)} is stale: run node deploy/alertmanager/helm-values.mjs`,
+    );
     process.exit(1);
   }
   console.log(`${relative(repo, target)} is up to date`);

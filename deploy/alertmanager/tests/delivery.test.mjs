@@ -10,15 +10,29 @@ import assert from 'node:assert/strict';
 import { freePort, postAlerts, repo, session, waitFor } from './harness.mjs';
 
 const { start, startAlertmanager, stop } = session('am-delivery');
-const runbook = (name) => `https://github.com/example-org/nestjs-observability-reference/blob/main/docs/runbooks/${name}.md`;
+const runbook = (name) =>
+  `https://github.com/example-org/nestjs-observability-reference/blob/main/docs/runbooks/${name}.md`;
 const alert = (labels, summary, endsAt) => ({
   labels,
-  annotations: { summary, description: `${summary}: delivery test`, runbook_url: runbook(labels.alertname) },
+  annotations: {
+    summary,
+    description: `${summary}: delivery test`,
+    runbook_url: runbook(labels.alertname),
+  },
   startsAt: new Date(Date.now() - 60_000).toISOString(),
   ...(endsAt && { endsAt }),
 });
-const userDown = { alertname: 'ServiceDown', severity: 'critical', service: 'user-service', upstream: 'user-service' };
-const productSlow = { alertname: 'HighLatencyP95', severity: 'warning', service: 'product-service' };
+const userDown = {
+  alertname: 'ServiceDown',
+  severity: 'critical',
+  service: 'user-service',
+  upstream: 'user-service',
+};
+const productSlow = {
+  alertname: 'HighLatencyP95',
+  severity: 'warning',
+  service: 'product-service',
+};
 const agentNote = { alertname: 'SomethingToKnow', severity: 'info', service: 'agent-service' };
 
 try {
@@ -61,7 +75,10 @@ try {
     const events = await received('pagerduty');
     return events.length ? events : undefined;
   });
-  await waitFor('Slack messages for the page and the warning', async () => (await received('slack')).length >= 2);
+  await waitFor(
+    'Slack messages for the page and the warning',
+    async () => (await received('slack')).length >= 2,
+  );
   const [mail] = await waitFor('an email', async () => {
     const mails = await received('email');
     return mails.length ? mails : undefined;
@@ -75,7 +92,10 @@ try {
   assert.equal(trigger.body.routing_key, 'R0UT1NGKEY0000000000000000000000');
   assert.equal(trigger.body.payload.source, 'user-service');
   assert.equal(trigger.body.payload.severity, 'critical');
-  assert.match(trigger.body.payload.summary, /^\[FIRING:1\] ServiceDown on user-service \(critical\)$/);
+  assert.match(
+    trigger.body.payload.summary,
+    /^\[FIRING:1\] ServiceDown on user-service \(critical\)$/,
+  );
   assert.equal(trigger.body.payload.custom_details.labels.service, 'user-service');
   assert.deepEqual(
     trigger.body.links.map((link) => link.text),
@@ -86,12 +106,18 @@ try {
 
   // Slack: one message for the page, one for the warning, each naming its service and runbook.
   const slack = await received('slack');
-  for (const [service, name] of [['user-service', 'ServiceDown'], ['product-service', 'HighLatencyP95']]) {
+  for (const [service, name] of [
+    ['user-service', 'ServiceDown'],
+    ['product-service', 'HighLatencyP95'],
+  ]) {
     const messages = slack.filter((m) => mentions(m, `on ${service}`));
     assert.equal(messages.length, 1, `one Slack message for ${service}`);
     assert.ok(messages[0].valid, `Slack message valid: ${messages[0].errors}`);
     assert.equal(messages[0].body.channel, '#shop-alerts');
-    assert.ok(messages[0].body.attachments[0].text.includes(`<${runbook(name)}|Runbook>`), 'links the runbook');
+    assert.ok(
+      messages[0].body.attachments[0].text.includes(`<${runbook(name)}|Runbook>`),
+      'links the runbook',
+    );
   }
   assert.ok(!triggers.some((t) => mentions(t, 'product-service')), 'the warning does not page');
   console.log('# Slack: one message each for the page and the warning; the warning did not page');
@@ -109,7 +135,11 @@ try {
     (await received('pagerduty')).find((event) => event.body.event_action === 'resolve'),
   );
   assert.ok(resolve.valid, `resolve valid: ${resolve.errors}`);
-  assert.equal(resolve.body.dedup_key, trigger.body.dedup_key, 'resolve carries the trigger dedup_key');
+  assert.equal(
+    resolve.body.dedup_key,
+    trigger.body.dedup_key,
+    'resolve carries the trigger dedup_key',
+  );
   await waitFor('the resolved Slack message', async () =>
     (await received('slack')).some((m) => mentions(m, '[RESOLVED] ServiceDown on user-service')),
   );

@@ -2,9 +2,11 @@
 # Golden test of notifications.tmpl: renders what Slack, email and PagerDuty receive for a firing
 # and a resolved group (golden/<status>.json, ServiceDown on user-service) with
 # `amtool template render`, and compares it with golden/<status>.<receiver>.txt. The links use
-# the default external URLs. Run by deploy/test/run.sh (amtool on PATH):
+# the default external URLs. docs/alert-delivery.md shows some of them, between
+# `<!-- golden <file> -->` and `<!-- /golden -->`; they must match too. Run by deploy/test/run.sh
+# (amtool on PATH):
 #   bash deploy/alertmanager/tests/golden.sh            # compare
-#   bash deploy/alertmanager/tests/golden.sh --update   # rewrite the golden files after a change
+#   bash deploy/alertmanager/tests/golden.sh --update   # rewrite the golden files (and the doc's copies)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$(mktemp -d)
@@ -44,6 +46,7 @@ for data in "$here"/golden/*.json; do
     golden=${data%.json}.$receiver.txt
     amtool template render --template.glob="$work/notifications.tmpl" --template.data="$data" \
       --template.text="${view[$receiver]}" > "$work/out"
+    echo >> "$work/out"
     if [ "${1:-}" = --update ]; then
       cp "$work/out" "$golden"
     elif ! diff -u "$golden" "$work/out"; then
@@ -52,4 +55,27 @@ for data in "$here"/golden/*.json; do
     fi
   done
 done
+
+# The doc's copies, regenerated from the golden files and compared (or written with --update).
+doc=$here/../../../docs/alert-delivery.md
+awk -v dir="$here/golden" '
+  /^<!-- golden [a-z.]+ -->$/ {
+    print; print ""; print "```text"
+    file = dir "/" $3
+    while ((getline line < file) > 0) print line
+    close(file)
+    print "```"; print ""; skip = 1; next
+  }
+  /^<!-- \/golden -->$/ { skip = 0 }
+  !skip
+' "$doc" > "$work/doc.md"
+if ! grep -q '^<!-- golden ' "$doc"; then
+  echo "golden.sh: docs/alert-delivery.md shows no golden render" >&2
+  status=1
+elif [ "${1:-}" = --update ]; then
+  cp "$work/doc.md" "$doc"
+elif ! diff -u "$doc" "$work/doc.md"; then
+  echo "golden.sh: docs/alert-delivery.md shows other renders than tests/golden (golden.sh --update)" >&2
+  status=1
+fi
 exit $status

@@ -37,9 +37,13 @@ export async function waitFor(what, check, timeoutMs = 15000) {
 
 function alertmanagerBinary() {
   if (process.env.ALERTMANAGER_BIN) return process.env.ALERTMANAGER_BIN;
-  const found = spawnSync('sh', ['-c', 'command -v alertmanager || command -v prometheus-alertmanager'], {
-    encoding: 'utf8',
-  });
+  const found = spawnSync(
+    'sh',
+    ['-c', 'command -v alertmanager || command -v prometheus-alertmanager'],
+    {
+      encoding: 'utf8',
+    },
+  );
   return found.stdout.trim() || 'alertmanager';
 }
 
@@ -49,7 +53,10 @@ export function session(name) {
   const children = [];
 
   function start(command, args, env = {}) {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('exit', (code) => code && console.error(`${command} exited ${code}:\n${stderr}`));
@@ -64,11 +71,16 @@ export function session(name) {
   async function startAlertmanager(env, secrets = {}) {
     const secretsDir = join(work, 'secrets');
     mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
-    for (const [key, value] of Object.entries(secrets)) writeFileSync(join(secretsDir, key), value, { mode: 0o600 });
+    for (const [key, value] of Object.entries(secrets))
+      writeFileSync(join(secretsDir, key), value, { mode: 0o600 });
     for (const file of ['alertmanager.yml', 'notifications.tmpl']) {
       const render = spawnSync(
         'sh',
-        [join(alertmanagerDir, 'render.sh'), join(alertmanagerDir, file === 'alertmanager.yml' ? 'alertmanager.yml.tmpl' : file), join(work, file)],
+        [
+          join(alertmanagerDir, 'render.sh'),
+          join(alertmanagerDir, file === 'alertmanager.yml' ? 'alertmanager.yml.tmpl' : file),
+          join(work, file),
+        ],
         { env: { ...process.env, ALERTMANAGER_SECRETS_DIR: secretsDir, ...env }, encoding: 'utf8' },
       );
       assert.equal(render.status, 0, render.stderr);

@@ -20,7 +20,12 @@ const email = {
   SMTP_FROM: 'alertmanager@example.com',
   ALERT_EMAIL_TO: 'oncall@example.com',
 };
-const webhooks = ['PAGER_WEBHOOK_URL', 'CHAT_WEBHOOK_URL', 'INFO_WEBHOOK_URL', 'WATCHDOG_WEBHOOK_URL'];
+const webhooks = [
+  'PAGER_WEBHOOK_URL',
+  'CHAT_WEBHOOK_URL',
+  'INFO_WEBHOOK_URL',
+  'WATCHDOG_WEBHOOK_URL',
+];
 const setups = [
   {
     name: 'nothing given: every receiver delivers to no one',
@@ -49,7 +54,12 @@ const setups = [
     name: 'the generic webhooks only (the local stack without native receivers)',
     env: {},
     secrets: webhooks,
-    integrations: { pager: ['webhook'], chat: ['webhook'], info: ['webhook'], watchdog: ['webhook'] },
+    integrations: {
+      pager: ['webhook'],
+      chat: ['webhook'],
+      info: ['webhook'],
+      watchdog: ['webhook'],
+    },
   },
   {
     name: 'a blank secret file counts as not given',
@@ -75,18 +85,32 @@ function run(command, args, env = {}) {
 function render(setup, dir) {
   const secretsDir = join(dir, 'secrets');
   mkdirSync(secretsDir, { recursive: true });
-  for (const name of setup.secrets) writeFileSync(join(secretsDir, name), `secret-value-of-${name}\n`);
+  for (const name of setup.secrets)
+    writeFileSync(join(secretsDir, name), `secret-value-of-${name}\n`);
   for (const name of setup.blank ?? []) writeFileSync(join(secretsDir, name), '\n');
   const config = join(dir, 'alertmanager.yml');
   const env = { ALERTMANAGER_SECRETS_DIR: secretsDir, ...setup.env };
   // Only this set-up's settings: none inherited from the shell running the test.
-  for (const name of [...Object.keys(email), 'SMTP_AUTH_USERNAME', 'SLACK_CHANNEL', 'PAGERDUTY_URL']) {
+  for (const name of [
+    ...Object.keys(email),
+    'SMTP_AUTH_USERNAME',
+    'SLACK_CHANNEL',
+    'PAGERDUTY_URL',
+  ]) {
     env[name] ??= '';
   }
-  const result = run('sh', [join(here, '..', 'render.sh'), join(here, '..', 'alertmanager.yml.tmpl'), config], env);
+  const result = run(
+    'sh',
+    [join(here, '..', 'render.sh'), join(here, '..', 'alertmanager.yml.tmpl'), config],
+    env,
+  );
   const notifications = run(
     'sh',
-    [join(here, '..', 'render.sh'), join(here, '..', 'notifications.tmpl'), join(dir, 'notifications.tmpl')],
+    [
+      join(here, '..', 'render.sh'),
+      join(here, '..', 'notifications.tmpl'),
+      join(dir, 'notifications.tmpl'),
+    ],
     env,
   );
   return { config, result, notifications };
@@ -100,10 +124,17 @@ function check(name, ok, detail = '') {
 
 function verify(setup, config) {
   const checked = run('amtool', ['check-config', config]);
-  check(`${setup.name}: amtool check-config`, checked.status === 0, checked.stdout + checked.stderr);
+  check(
+    `${setup.name}: amtool check-config`,
+    checked.status === 0,
+    checked.stdout + checked.stderr,
+  );
 
   const text = readFileSync(config, 'utf8');
-  check(`${setup.name}: no secret in the rendered config`, !text.includes('secret-value-of-') && !text.includes('placeholder'));
+  check(
+    `${setup.name}: no secret in the rendered config`,
+    !text.includes('secret-value-of-') && !text.includes('placeholder'),
+  );
   const receivers = Object.fromEntries(parse(text).receivers.map((r) => [r.name, r]));
   for (const [receiver, expected] of Object.entries({ ...setup.integrations, null: [] })) {
     const got = Object.keys(receivers[receiver] ?? {})
@@ -117,7 +148,11 @@ function verify(setup, config) {
     );
   }
   const slack = receivers.chat.slack_configs?.[0];
-  if (slack) check(`${setup.name}: Slack channel only when SLACK_CHANNEL is given`, (slack.channel ?? '') === (setup.env.SLACK_CHANNEL ?? ''));
+  if (slack)
+    check(
+      `${setup.name}: Slack channel only when SLACK_CHANNEL is given`,
+      (slack.channel ?? '') === (setup.env.SLACK_CHANNEL ?? ''),
+    );
   const mail = receivers.info.email_configs?.[0];
   if (mail) {
     check(
@@ -125,26 +160,48 @@ function verify(setup, config) {
       (mail.auth_username ?? '') === (setup.env.SMTP_AUTH_USERNAME ?? '') &&
         Boolean(mail.auth_password_file) === setup.secrets.includes('SMTP_AUTH_PASSWORD'),
     );
-    check(`${setup.name}: require_tls defaults to true`, mail.require_tls === (setup.env.SMTP_REQUIRE_TLS !== 'false'));
+    check(
+      `${setup.name}: require_tls defaults to true`,
+      mail.require_tls === (setup.env.SMTP_REQUIRE_TLS !== 'false'),
+    );
   }
 
   const wrong = routeCases.filter(({ receivers: expected, labels }) => {
-    const routed = run('amtool', ['config', 'routes', 'test', `--config.file=${config}`, `--verify.receivers=${expected}`, ...labels]);
-    return routed.status !== 0 && (console.error(`  ${labels.join(' ')}: ${routed.stdout.trim()}`), true);
+    const routed = run('amtool', [
+      'config',
+      'routes',
+      'test',
+      `--config.file=${config}`,
+      `--verify.receivers=${expected}`,
+      ...labels,
+    ]);
+    return (
+      routed.status !== 0 && (console.error(`  ${labels.join(' ')}: ${routed.stdout.trim()}`), true)
+    );
   });
-  check(`${setup.name}: all ${routeCases.length} routing cases of routes.txt`, wrong.length === 0, `${wrong.length} routed elsewhere`);
+  check(
+    `${setup.name}: all ${routeCases.length} routing cases of routes.txt`,
+    wrong.length === 0,
+    `${wrong.length} routed elsewhere`,
+  );
 }
 
 try {
   setups.forEach((setup, index) => {
     const dir = join(work, String(index));
     const { config, result, notifications } = render(setup, dir);
-    check(`${setup.name}: renders`, result.status === 0 && notifications.status === 0, result.stderr + notifications.stderr);
+    check(
+      `${setup.name}: renders`,
+      result.status === 0 && notifications.status === 0,
+      result.stderr + notifications.stderr,
+    );
     if (result.status === 0) verify(setup, config);
   });
 
   // Kubernetes: the generated values' config, with the keys its header names in the Secret.
-  const values = parse(readFileSync(join(here, '..', '..', 'k8s', 'helm', 'alertmanager.values.yaml'), 'utf8'));
+  const values = parse(
+    readFileSync(join(here, '..', '..', 'k8s', 'helm', 'alertmanager.values.yaml'), 'utf8'),
+  );
   const k8sConfig = join(work, 'k8s-alertmanager.yml');
   writeFileSync(k8sConfig, JSON.stringify(values.alertmanager.config));
   verify(
@@ -158,7 +215,10 @@ try {
   );
 
   // Half an email set-up is a mistake to report, not a receiver to drop silently.
-  const { result } = render({ env: { SMTP_SMARTHOST: 'smtp.example.com:587', SMTP_FROM: 'a@example.com' }, secrets: [] }, join(work, 'half'));
+  const { result } = render(
+    { env: { SMTP_SMARTHOST: 'smtp.example.com:587', SMTP_FROM: 'a@example.com' }, secrets: [] },
+    join(work, 'half'),
+  );
   check(
     'SMTP_SMARTHOST without ALERT_EMAIL_TO fails, naming ALERT_EMAIL_TO',
     result.status !== 0 && result.stderr.includes('ALERT_EMAIL_TO'),

@@ -30,11 +30,19 @@ const smtpPassword = process.env.FAKE_SMTP_PASSWORD || '';
 
 const received = [];
 function record(kind, body, errors) {
-  received.push({ receivedAt: new Date().toISOString(), kind, valid: errors.length === 0, errors, body });
-  if (errors.length) console.error(`fake-receivers: invalid ${kind} delivery: ${errors.join('; ')}`);
+  received.push({
+    receivedAt: new Date().toISOString(),
+    kind,
+    valid: errors.length === 0,
+    errors,
+    body,
+  });
+  if (errors.length)
+    console.error(`fake-receivers: invalid ${kind} delivery: ${errors.join('; ')}`);
 }
 
-const isText = (value, max = Infinity) => typeof value === 'string' && value.length > 0 && value.length <= max;
+const isText = (value, max = Infinity) =>
+  typeof value === 'string' && value.length > 0 && value.length <= max;
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 // https://developer.pagerduty.com/docs/events-api-v2/trigger-events/ (and resolve-events)
@@ -45,8 +53,10 @@ function pagerDutyErrors(event) {
   if (!['trigger', 'acknowledge', 'resolve'].includes(event.event_action)) {
     errors.push(`event_action '${event.event_action}' is not trigger, acknowledge or resolve`);
   }
-  if (event.dedup_key !== undefined && !isText(event.dedup_key, 255)) errors.push('dedup_key must be 1-255 characters');
-  if (event.event_action !== 'trigger' && !event.dedup_key) errors.push(`${event.event_action} needs a dedup_key`);
+  if (event.dedup_key !== undefined && !isText(event.dedup_key, 255))
+    errors.push('dedup_key must be 1-255 characters');
+  if (event.event_action !== 'trigger' && !event.dedup_key)
+    errors.push(`${event.event_action} needs a dedup_key`);
   if (event.event_action === 'trigger') {
     const payload = event.payload;
     if (!isObject(payload)) return [...errors, 'payload is missing'];
@@ -55,7 +65,8 @@ function pagerDutyErrors(event) {
     if (!['critical', 'error', 'warning', 'info'].includes(payload.severity)) {
       errors.push(`payload.severity '${payload.severity}' is not critical, error, warning or info`);
     }
-    if (payload.custom_details !== undefined && !isObject(payload.custom_details)) errors.push('payload.custom_details is not an object');
+    if (payload.custom_details !== undefined && !isObject(payload.custom_details))
+      errors.push('payload.custom_details is not an object');
     for (const link of event.links ?? []) if (!isText(link.href)) errors.push('a link has no href');
   }
   return errors;
@@ -72,11 +83,16 @@ function slackErrors(message) {
     errors.push('no_text: a message needs text, blocks or attachments');
   }
   for (const attachment of attachments) {
-    if (!isText(attachment.text) && !isText(attachment.fallback) && !Array.isArray(attachment.blocks)) {
+    if (
+      !isText(attachment.text) &&
+      !isText(attachment.fallback) &&
+      !Array.isArray(attachment.blocks)
+    ) {
       errors.push('invalid_attachments: an attachment needs text, fallback or blocks');
     }
   }
-  if (message.channel !== undefined && typeof message.channel !== 'string') errors.push('invalid_payload: channel is not a string');
+  if (message.channel !== undefined && typeof message.channel !== 'string')
+    errors.push('invalid_payload: channel is not a string');
   return errors;
 }
 
@@ -90,7 +106,11 @@ const http = createServer((req, res) => {
   if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { status: 'ok' });
   if (req.method === 'GET' && url.pathname === '/received') {
     const kind = url.searchParams.get('kind');
-    return send(res, 200, received.filter((r) => !kind || r.kind === kind));
+    return send(
+      res,
+      200,
+      received.filter((r) => !kind || r.kind === kind),
+    );
   }
   if (req.method === 'DELETE' && url.pathname === '/received') {
     received.length = 0;
@@ -113,14 +133,21 @@ const http = createServer((req, res) => {
     }
     const kind = pagerDuty ? 'pagerduty' : 'slack';
     const errors = (pagerDuty ? pagerDutyErrors : slackErrors)(body);
-    if (!/^application\/json/.test(req.headers['content-type'] ?? '')) errors.push('content-type is not application/json');
+    if (!/^application\/json/.test(req.headers['content-type'] ?? ''))
+      errors.push('content-type is not application/json');
     record(kind, body, errors);
     if (pagerDuty) {
       return errors.length
         ? send(res, 400, { status: 'invalid event', message: 'Event object is invalid', errors })
-        : send(res, 202, { status: 'success', message: 'Event processed', dedup_key: body.dedup_key });
+        : send(res, 202, {
+            status: 'success',
+            message: 'Event processed',
+            dedup_key: body.dedup_key,
+          });
     }
-    return errors.length ? send(res, 400, errors[0].split(':')[0], 'text/plain') : send(res, 200, 'ok', 'text/plain');
+    return errors.length
+      ? send(res, 400, errors[0].split(':')[0], 'text/plain')
+      : send(res, 200, 'ok', 'text/plain');
   });
 });
 
@@ -131,31 +158,43 @@ function parseMessage(data) {
   const split = data.indexOf('\r\n\r\n');
   if (split < 0) return { errors: ['no blank line between headers and body'] };
   const headers = {};
-  for (const line of data.slice(0, split).replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
+  for (const line of data
+    .slice(0, split)
+    .replace(/\r\n[ \t]+/g, ' ')
+    .split('\r\n')) {
     const match = /^([!-9;-~]+):[ \t]*(.*)$/.exec(line);
     if (!match) errors.push(`malformed header line '${line}'`);
     else headers[match[1].toLowerCase()] = match[2];
   }
-  for (const name of ['from', 'to', 'subject', 'date']) if (!headers[name]) errors.push(`no ${name} header`);
+  for (const name of ['from', 'to', 'subject', 'date'])
+    if (!headers[name]) errors.push(`no ${name} header`);
   let body = data.slice(split + 4);
   let type = headers['content-type'] ?? 'text/plain';
   let encoding = headers['content-transfer-encoding'] ?? '7bit';
   const boundary = /boundary="?([^";]+)"?/.exec(type)?.[1];
   if (/^multipart\//i.test(type)) {
-    if (!boundary || !body.includes(`--${boundary}--`)) errors.push('multipart body without its closing boundary');
-    const parts = body.split(`--${boundary}`).slice(1, -1).map((part) => {
-      const end = part.indexOf('\r\n\r\n');
-      const partHeaders = part.slice(0, end).toLowerCase();
-      return { headers: partHeaders, body: part.slice(end + 4).replace(/\r\n$/, '') };
-    });
+    if (!boundary || !body.includes(`--${boundary}--`))
+      errors.push('multipart body without its closing boundary');
+    const parts = body
+      .split(`--${boundary}`)
+      .slice(1, -1)
+      .map((part) => {
+        const end = part.indexOf('\r\n\r\n');
+        const partHeaders = part.slice(0, end).toLowerCase();
+        return { headers: partHeaders, body: part.slice(end + 4).replace(/\r\n$/, '') };
+      });
     const text = parts.find((part) => /content-type: *text\/plain/.test(part.headers));
     if (!text) errors.push('no text/plain part');
     body = text?.body ?? '';
-    encoding = /content-transfer-encoding: *quoted-printable/.test(text?.headers ?? '') ? 'quoted-printable' : '7bit';
+    encoding = /content-transfer-encoding: *quoted-printable/.test(text?.headers ?? '')
+      ? 'quoted-printable'
+      : '7bit';
     type = 'text/plain';
   }
   if (/quoted-printable/i.test(encoding)) {
-    body = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+    body = body
+      .replace(/=\r\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
     body = Buffer.from(body, 'latin1').toString('utf8');
   }
   if (!body.trim()) errors.push('empty body');
@@ -172,7 +211,11 @@ const smtp = createTcpServer((socket) => {
   const reply = (line) => socket.write(`${line}\r\n`);
   const checkCredentials = (user, password) => {
     authenticated = user === smtpUser && password === smtpPassword;
-    reply(authenticated ? '235 2.7.0 Authentication successful' : '535 5.7.8 Authentication credentials invalid');
+    reply(
+      authenticated
+        ? '235 2.7.0 Authentication successful'
+        : '535 5.7.8 Authentication credentials invalid',
+    );
   };
   reply('220 fake-receivers ESMTP');
   socket.setEncoding('latin1');
@@ -187,7 +230,11 @@ const smtp = createTcpServer((socket) => {
         buffer = buffer.slice(end + 5);
         inData = false;
         const message = parseMessage(data);
-        record('email', { from: envelope.from, to: envelope.to, headers: message.headers, text: message.text }, message.errors);
+        record(
+          'email',
+          { from: envelope.from, to: envelope.to, headers: message.headers, text: message.text },
+          message.errors,
+        );
         envelope = { from: '', to: [] };
         reply(message.errors.length ? `554 5.6.0 ${message.errors[0]}` : '250 2.0.0 OK queued');
         continue;
@@ -260,6 +307,8 @@ const smtp = createTcpServer((socket) => {
   });
 });
 
-http.listen(httpPort, host, () => console.log(`fake PagerDuty and Slack on http://${host}:${httpPort}`));
+http.listen(httpPort, host, () =>
+  console.log(`fake PagerDuty and Slack on http://${host}:${httpPort}`),
+);
 smtp.listen(smtpPort, host, () => console.log(`fake SMTP server on ${host}:${smtpPort}`));
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(0));
