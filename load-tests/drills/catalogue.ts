@@ -124,7 +124,7 @@ export const DRILLS: Drill[] = [
       service: 'product-service',
       params: { kind: 'error-rate', rate: 0.3, statusCode: 500 },
     },
-    // A warning since issue 12: the page for this outage is product-service's ErrorBudgetBurn
+    // A warning: the page for this outage is product-service's ErrorBudgetBurn
     // (one incident, one page); HighErrorRate says where the 5xx start.
     expected: { alertname: 'HighErrorRate', service: 'product-service', severity: 'warning' },
     alsoExpected: [chattedNotPaged('HighErrorRate', 'product-service')],

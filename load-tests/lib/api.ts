@@ -1,4 +1,4 @@
-// One function per public gateway endpoint (CONTRACT.md), each tagged with a `name` that holds
+// One function per public gateway endpoint (docs/interfaces.md), each tagged with a `name` that holds
 // the route template, never the raw URL, so ids do not become metric series.
 import http from 'k6/http';
 import type { RefinedResponse, ResponseType } from 'k6/http';

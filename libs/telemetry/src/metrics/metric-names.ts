@@ -1,4 +1,8 @@
-/** Histogram buckets for request latency, in seconds; 0.5 s is the latency SLO's threshold. */
+/**
+ * Histogram buckets for request latency, in seconds. Every threshold the alert rules read from
+ * the histogram is an edge (the latency SLO in deploy/prometheus/rules/slo.yml, HighLatencyP95 in
+ * rules/services.yml): metric-names.spec.ts fails when a rule reads one that is not.
+ */
 export const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export const HTTP_REQUESTS_TOTAL = 'http_requests_total';
