@@ -30,7 +30,7 @@
 #   PROMETHEUS_EXTERNAL_URL, ALERTMANAGER_EXTERNAL_URL, JAEGER_EXTERNAL_URL, GRAFANA_EXTERNAL_URL
 #                  the URLs alerts and notifications link to (default http://127.0.0.1:9090,
 #                  :9093, :16686, and http://localhost:3000)
-# Ports (fixed, as in the contract): Prometheus 9090, Alertmanager 9093, OTLP 4317/4318, Jaeger UI
+# Ports (fixed, docs/interfaces.md): Prometheus 9090, Alertmanager 9093, OTLP 4317/4318, Jaeger UI
 # and API 16686, webhook sink 9095; the Collector's health 13133, own metrics 8888, span metrics
 # 8889; Jaeger's OTLP gRPC 14317, health 14133, own metrics 14269.
 # Services started for this stack send logs over OTLP too: OTEL_LOGS_EXPORTER=otlp.

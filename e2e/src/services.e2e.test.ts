@@ -438,7 +438,7 @@ describe('client mistakes and failures', () => {
   test('every error answer in every OpenAPI document has the error body schema', async () => {
     for (const name of SERVICES) {
       const docs = (await call(stack.services.urls[name], 'GET', '/docs-json')).body;
-      // Health answers are @nestjs/terminus' own body; every other error is the contract's.
+      // Health answers are @nestjs/terminus' own body; every other error has the documented body.
       const errorAnswers = Object.entries(docs.paths as Record<string, object>)
         .filter(([path]) => !path.startsWith('/health/'))
         .flatMap(([path, operations]) =>

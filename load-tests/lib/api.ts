@@ -68,7 +68,7 @@ export function placeOrder(token: string, items: OrderLine[], idempotencyKey: st
   return http.post(`${BASE_URL}/api/orders`, JSON.stringify({ items }), {
     headers: { ...bearer(token), 'Idempotency-Key': idempotencyKey },
     tags: { name: 'POST /api/orders' },
-    // 409 is the contract's answer to short stock: a business outcome, not a failed request.
+    // 409 is the documented answer to short stock: a business outcome, not a failed request.
     responseCallback: http.expectedStatuses({ min: 200, max: 399 }, 409),
   });
 }

@@ -3,7 +3,7 @@
 // (libs/api-contracts/src/topology.ts): every service runs as a replicated, disruption-budgeted,
 // autoscaled, spread workload; its pods carry their environment, namespace and identity as
 // OpenTelemetry resource attributes; and the NetworkPolicies, evaluated for every pair of
-// endpoints, allow exactly the contract's calls, the scrape and the infrastructure a service
+// endpoints, allow exactly the topology's calls, the scrape and the infrastructure a service
 // needs. Run by `npm run test:stack`; alone: node --test deploy/k8s/tests/
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -260,7 +260,7 @@ for (const [overlay, namespace] of Object.entries(OVERLAYS) as [Overlay, string]
       ];
       const endpoints = [...services, ...others];
 
-      // What the contract allows, written from the topology without the generator's help.
+      // What the topology allows, written from the topology without the generator's help.
       const expected = (source: Endpoint, destination: Endpoint, port: Port): boolean => {
         const from = serviceOf(source);
         const to = serviceOf(destination);
@@ -302,7 +302,7 @@ for (const [overlay, namespace] of Object.entries(OVERLAYS) as [Overlay, string]
       assert.deepEqual(
         wrong,
         [],
-        `${wrong.length} of ${pairs} connections differ from the contract`,
+        `${wrong.length} of ${pairs} connections differ from the topology`,
       );
       assert.ok(pairs > 200, `only ${pairs} connections evaluated`);
     });

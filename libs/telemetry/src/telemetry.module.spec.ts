@@ -273,7 +273,7 @@ describe('TelemetryModule in a running app', () => {
   });
 
   describe('request lines', () => {
-    it('writes one JSON line per request with the contract fields', async () => {
+    it('writes one JSON line per request with the documented fields', async () => {
       await get('/items/42');
 
       const [line] = await requestLines();

@@ -10,7 +10,7 @@ import { recordServerError } from '@obs/telemetry';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
-/** The contract's error body. */
+/** The error body every service answers with (docs/interfaces.md). */
 export interface ErrorBody {
   statusCode: number;
   error: string;

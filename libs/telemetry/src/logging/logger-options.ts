@@ -46,7 +46,7 @@ export function bufferedStdout(): pino.DestinationStream & { flush(): void; flus
 
 type Request = IncomingMessage & { id?: unknown };
 
-/** The contract's request-line fields, besides `route` (`customProps`) and the trace fields. */
+/** The request-line fields of docs/interfaces.md, besides `route` (`customProps`) and the trace fields. */
 function requestFields(request: Request, response: ServerResponse, durationMs: number) {
   return {
     method: request.method,
