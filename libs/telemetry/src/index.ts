@@ -4,6 +4,7 @@ export { TelemetryModule } from './telemetry.module';
 export type { TelemetryModuleOptions } from './telemetry-options';
 export { TRACE_ID_HEADER, useRequestTelemetry } from './http/request-telemetry';
 export { routeTemplate, UNMATCHED_ROUTE } from './http/route-template';
+export { setRequestUser } from './http/request-user';
 export {
   LATENCY_BUCKETS_SECONDS,
   UPSTREAM_REQUEST_DURATION_SECONDS,
