@@ -70,7 +70,7 @@ function pathOf(request: Request): string | undefined {
 }
 
 /**
- * An error as the contract's structured `err`: its type, message and stack,
+ * An error as the structured `err` of docs/interfaces.md: its type, message and stack,
  * the same object on stdout and, through the pino instrumentation, as the
  * OTLP log record's `err` attribute. pino's standard serializer would also
  * copy every enumerable property, such as a failed query's parameters.
