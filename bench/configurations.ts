@@ -23,6 +23,8 @@ export interface Configuration {
   collector?: Collector;
   /** Preloads this file instead of each service's own instrumentation.js. */
   preload?: string;
+  /** Node options for every service, before the benchmark's own (heap size, profiler). */
+  nodeOptions?: string[];
   /** Part of the default run, which the budget is about; the others run only when BENCH_CONFIGS names them. */
   budget?: true;
   /** Telemetry set up elsewhere than this library: the budget's scrape and start-up lines leave it out. */
@@ -82,6 +84,9 @@ export const CONFIGURATIONS = {
   tracing: { env: { LOG_LEVEL: 'warn' } },
   // default's request log lines alone: no SDK.
   logging: { env: { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'info' } },
+  // default with AsyncLocalStorage on async_hooks, Node 22's implementation, instead of
+  // Node 24's AsyncContextFrame: what the context manager costs on each.
+  'default-async-hooks': { env: DEFAULT_ENV, nodeOptions: ['--no-async-context-frame'] },
   // The per-instrumentation table.
   'instr-none': { env: onlyInstrumentations() },
   'instr-http': step('http', 'instr-none', 'http'),

@@ -87,11 +87,12 @@ export async function startIn(
   },
 ): Promise<{ services: RunningServices; readySeconds: number }> {
   const { settings } = options;
-  const { env, preload } = configuration(name);
+  const { env, preload, nodeOptions: configNodeOptions = [] } = configuration(name);
   const serviceEnv: Partial<Record<ServiceName, Record<string, string>>> = {};
   for (const service of SERVICE_NAMES) {
     // Per-service variables win over `env`, so NODE_OPTIONS from BENCH_ENV is kept here.
-    const nodeOptions = settings.extraEnv.NODE_OPTIONS ? [settings.extraEnv.NODE_OPTIONS] : [];
+    const nodeOptions = [...configNodeOptions];
+    if (settings.extraEnv.NODE_OPTIONS) nodeOptions.push(settings.extraEnv.NODE_OPTIONS);
     if (settings.maxHeapMb > 0) nodeOptions.push(`--max-heap-size=${settings.maxHeapMb}`);
     if (settings.cpuProfileDir) {
       const dir = join(settings.cpuProfileDir, name, service);
