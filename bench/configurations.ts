@@ -23,6 +23,11 @@ export interface Configuration {
   collector?: Collector;
   /** Preloads this file instead of each service's own instrumentation.js. */
   preload?: string;
+  /**
+   * Starts the services from another build, `dist/compare/apps` (copied there from another tree's
+   * `dist/apps`), to compare two trees in one run; `dist/apps` when unset.
+   */
+  builds?: string;
   /** Node options for every service, before the benchmark's own (heap size, profiler). */
   nodeOptions?: string[];
   /** Part of the default run, which the budget is about; the others run only when BENCH_CONFIGS names them. */
@@ -37,6 +42,9 @@ export interface Configuration {
 
 /** The shipped defaults: in production, parent-based 10% sampling; info request logs. */
 const DEFAULT_ENV = { LOG_LEVEL: 'info' };
+
+/** Where the `*-compare` configurations start the services from. */
+export const COMPARE_BUILDS = 'dist/compare/apps';
 
 /** The instrumentations the per-instrumentation table switches on one at a time. */
 const TABLE_INSTRUMENTATIONS = ['http', 'undici', 'pg', 'pino', 'express', 'nestjs-core'];
@@ -87,6 +95,13 @@ export const CONFIGURATIONS = {
   // default with AsyncLocalStorage on async_hooks, Node 22's implementation, instead of
   // Node 24's AsyncContextFrame: what the context manager costs on each.
   'default-async-hooks': { env: DEFAULT_ENV, nodeOptions: ['--no-async-context-frame'] },
+  // baseline and default of another tree's build, copied into dist/compare/apps: a change
+  // measured against the tree before it in one run.
+  'baseline-compare': {
+    env: { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' },
+    builds: COMPARE_BUILDS,
+  },
+  'default-compare': { env: DEFAULT_ENV, builds: COMPARE_BUILDS },
   // The per-instrumentation table.
   'instr-none': { env: onlyInstrumentations() },
   'instr-http': step('http', 'instr-none', 'http'),
