@@ -4,6 +4,31 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/** Imports the preload's `files` must not make: Nest, the libraries' Nest entry points, `localRegex`. */
+function preloadBoundary(files, localRegex) {
+  const message =
+    'The preload must not load Nest: import @obs/telemetry/sdk, OpenTelemetry and Nest-free files only.';
+  return {
+    files,
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(@nestjs/|nestjs-|@willsoto/nestjs-|@obs/service-kit$|@obs/telemetry$)',
+              message,
+              allowTypeImports: true,
+            },
+            { regex: localRegex, message, allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -43,8 +68,13 @@ export default [
         'error',
         {
           enforceBuildableLibDependency: true,
-          // The end-to-end suite starts services through the workspace's launcher script.
-          allow: ['../../tools/services/launcher.ts'],
+          // The end-to-end suite starts services through the workspace's launcher script and
+          // reads the topology module by path, as the other Node scripts do.
+          allow: [
+            '../../tools/services/launcher.ts',
+            '../../tools/harness/sign-up.ts',
+            '../../libs/api-contracts/src/topology.ts',
+          ],
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
@@ -78,6 +108,10 @@ export default [
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // The preload (`node --require instrumentation.js`, which imports service.ts) starts
+  // OpenTelemetry before the modules it instruments load: it must not load Nest.
+  preloadBoundary(['apps/*/src/instrumentation.ts', 'apps/*/src/service.ts'], '^\\./(?!service$)'),
+  preloadBoundary(['libs/telemetry/src/sdk/**/*.ts'], '^\\.\\./(?!http/polled-paths$)'),
   {
     files: ['**/*.spec.ts'],
     rules: {

@@ -4,14 +4,16 @@
 #   alertmanager, amtool      github.com/prometheus/alertmanager   deploy/local/tools/alertmanager/go.mod
 #   jaeger                    github.com/jaegertracing/jaeger      deploy/local/tools/jaeger/go.mod
 #   otelcol                   Collector builder distribution       deploy/otel-collector/manifest.yaml
+#   helm                      helm.sh/helm/v4                      deploy/local/tools/helm/go.mod
+#   kustomize                 sigs.k8s.io/kustomize/kustomize/v5   deploy/local/tools/kustomize/go.mod
 # Each version is pinned once, in the file named beside it (a Go tool dependency, or the builder
 # manifest). A build is kept in a cache outside the repo, keyed by name, version and a hash of the
 # files that define it, so other clones and CI reuse it; Go (and the module proxy) is needed only
 # when that cache misses. Used by deploy/local/stack.sh, deploy/test/run.sh and .ci/run; safe to
 # run again (prints nothing when everything is there).
 #
-#   bash deploy/local/install-tools.sh                 # all four
-#   bash deploy/local/install-tools.sh prometheus      # only some: prometheus alertmanager jaeger otelcol
+#   bash deploy/local/install-tools.sh                 # all of them
+#   bash deploy/local/install-tools.sh prometheus      # only some: prometheus alertmanager jaeger otelcol helm kustomize
 #
 # Environment:
 #   TOOLS_CACHE  the cache (default ${XDG_CACHE_HOME:-$HOME/.cache}/nestjs-observability-tools)
@@ -115,8 +117,21 @@ build_otelcol() {
   return $status
 }
 
+build_helm() {
+  need_go helm "$tools/helm/go.mod"
+  (cd "$tools/helm" && CGO_ENABLED=0 go build -mod=readonly -trimpath -o "$1/helm" \
+    -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$2" helm.sh/helm/v4/cmd/helm)
+}
+
+build_kustomize() {
+  need_go kustomize "$tools/kustomize/go.mod"
+  # kustomize reads its version from the module's build info: nothing to stamp.
+  (cd "$tools/kustomize" && CGO_ENABLED=0 go build -mod=readonly -trimpath -o "$1/kustomize" -ldflags "-s -w" \
+    sigs.k8s.io/kustomize/kustomize/v5)
+}
+
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(prometheus alertmanager jaeger otelcol)
+[ ${#wanted[@]} -gt 0 ] || wanted=(prometheus alertmanager jaeger otelcol helm kustomize)
 for tool in "${wanted[@]}"; do
   case $tool in
     prometheus)
@@ -131,6 +146,12 @@ for tool in "${wanted[@]}"; do
     otelcol)
       install otelcol "$(awk '$1 == "version:" { print "v" $2; exit }' "$repo/deploy/otel-collector/manifest.yaml")" \
         "$(inputs_hash "$repo/deploy/otel-collector/manifest.yaml" "$repo/deploy/otel-collector/go.mod" "$repo/deploy/otel-collector/go.sum")" otelcol ;;
-    *) echo "install-tools: unknown tool '$tool' (prometheus, alertmanager, jaeger, otelcol)" >&2; exit 2 ;;
+    helm)
+      install helm "$(required "$tools/helm/go.mod" helm.sh/helm/v4)" \
+        "$(inputs_hash "$tools/helm/go.mod" "$tools/helm/go.sum")" helm ;;
+    kustomize)
+      install kustomize "$(required "$tools/kustomize/go.mod" sigs.k8s.io/kustomize/kustomize/v5)" \
+        "$(inputs_hash "$tools/kustomize/go.mod" "$tools/kustomize/go.sum")" kustomize ;;
+    *) echo "install-tools: unknown tool '$tool' (prometheus, alertmanager, jaeger, otelcol, helm, kustomize)" >&2; exit 2 ;;
   esac
 done

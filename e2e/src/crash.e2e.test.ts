@@ -11,7 +11,8 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceName } from '../../tools/services/launcher.ts';
 import { readStoredState, type StoredState } from './support/order-stores.ts';
-import { call, signUp, startTestStack, type TestStack } from './support/stack.ts';
+import { signUp } from '../../tools/harness/sign-up.ts';
+import { call, startTestStack, type TestStack } from './support/stack.ts';
 
 /** Change it to replay another schedule: `CRASH_DRILL_SEED=7 npx nx run e2e:e2e`. */
 const SEED = Number(process.env.CRASH_DRILL_SEED ?? 13);

@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { repoRoot, SERVICES } from '../../tools/services/launcher.ts';
-import { call, eventually, signUp, startTestStack, type TestStack } from './support/stack.ts';
+import { signUp } from '../../tools/harness/sign-up.ts';
+import { call, eventually, startTestStack, type TestStack } from './support/stack.ts';
 
 let stack: TestStack;
 let gateway: string;

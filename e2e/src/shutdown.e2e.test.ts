@@ -3,7 +3,8 @@
 // answers 503 while the listener still serves, and the process exits 0.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { call, signUp, startTestStack, type TestStack } from './support/stack.ts';
+import { signUp } from '../../tools/harness/sign-up.ts';
+import { call, startTestStack, type TestStack } from './support/stack.ts';
 
 const ADMIN_TOKEN = 'shutdown-test-admin-token-0123';
 const IN_FLIGHT = 8;

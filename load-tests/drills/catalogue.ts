@@ -6,6 +6,7 @@
 // A new drill is one more entry in DRILLS. A new kind of fault is a member of `Fault` plus its
 // handler in faults.ts; a new kind of expectation is an `Expectation` in `alsoExpected`.
 import type { DrillConfig, ServiceName } from './config.ts';
+import { chattedNotPaged, pagedAndChatted } from './people.ts';
 
 export type Severity = 'critical' | 'warning';
 
@@ -96,6 +97,7 @@ export const DRILLS: Drill[] = [
     description: 'product-service is stopped (SIGTERM through the launcher) and started again.',
     fault: { kind: 'stop-process', service: 'product-service' },
     expected: { alertname: 'ServiceDown', service: 'product-service', severity: 'critical' },
+    alsoExpected: [pagedAndChatted('ServiceDown', 'product-service')],
     // Inhibition (deploy/alertmanager) must turn the pile of consequences into this one page.
     // The SLO burn is the users' view of the same outage and may page too; a gateway
     // HighErrorRate or UpstreamUnavailable is the pile the issue forbids.
@@ -125,6 +127,7 @@ export const DRILLS: Drill[] = [
     // A warning since issue 12: the page for this outage is product-service's ErrorBudgetBurn
     // (one incident, one page); HighErrorRate says where the 5xx start.
     expected: { alertname: 'HighErrorRate', service: 'product-service', severity: 'warning' },
+    alsoExpected: [chattedNotPaged('HighErrorRate', 'product-service')],
     tolerated: gatewaySymptoms('availability'),
     mix: REALISTIC,
     probe: { method: 'GET', path: '/api/products?limit=5' },

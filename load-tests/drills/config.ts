@@ -15,6 +15,8 @@ export interface DrillConfig {
   alertmanagerUrl: string;
   /** The webhook sink Alertmanager notifies (deploy/webhook-sink). */
   webhookSinkUrl: string;
+  /** The fake PagerDuty, Slack and SMTP of deploy/test/fake-receivers (stack.sh STACK_FAKE_RECEIVERS=true). */
+  fakeReceiversUrl: string;
   grafanaUrl: string;
   jaegerUrl: string;
   gatewayUrl: string;
@@ -53,6 +55,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DrillConfig {
     prometheusUrl: env.PROMETHEUS_URL ?? 'http://127.0.0.1:9090',
     alertmanagerUrl: env.ALERTMANAGER_URL ?? 'http://127.0.0.1:9093',
     webhookSinkUrl: env.WEBHOOK_SINK_URL ?? 'http://127.0.0.1:9095',
+    fakeReceiversUrl: env.FAKE_RECEIVERS_URL ?? 'http://127.0.0.1:9096',
     grafanaUrl: env.GRAFANA_URL ?? 'http://127.0.0.1:3000',
     jaegerUrl: env.JAEGER_URL ?? 'http://127.0.0.1:16686',
     gatewayUrl,

@@ -15,6 +15,7 @@ import { startLoad } from './load.ts';
 import type { LoadRun } from './load.ts';
 import type { Services } from './services.ts';
 import type { IncidentPanels } from './panels.ts';
+import { signUp } from '../../tools/harness/sign-up.ts';
 
 export interface DrillResult {
   drill: string;
@@ -413,19 +414,12 @@ export function classify(drill: Drill, record: DrillRecord, seen: Notification[]
   record.toleratedAlerts = [...tolerated];
 }
 
+/** A user of its own for the probes that need a bearer token; undefined when signing up failed. */
 async function probeUser(config: DrillConfig): Promise<string | undefined> {
-  const email = `drill-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const password = 'drill-Passw0rd!';
-  const post = (path: string, body: unknown): Promise<Response> =>
-    fetch(`${config.gatewayUrl}${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(5000),
-    });
-  await post('/api/auth/register', { email, password, name: 'Drill probe' });
-  const res = await post('/api/auth/login', { email, password });
-  return res.ok ? ((await res.json()) as { accessToken: string }).accessToken : undefined;
+  return signUp(config.gatewayUrl, 'drill', { timeoutMs: 5000 }).then(
+    (user) => user.token,
+    () => undefined,
+  );
 }
 
 /** One probe request through the gateway: its trace id when it shows the fault. */

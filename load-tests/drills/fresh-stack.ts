@@ -16,7 +16,13 @@ export function wantsFreshStack(config: DrillConfig, suite: boolean): boolean {
 }
 
 export function restartStackEmpty(config: DrillConfig, note: (line: string) => void): void {
-  const env = { ...process.env, STACK_PROFILE: config.stackProfile, STACK_DIR: config.stackDir };
+  // The fake PagerDuty, Slack and SMTP too: the drills check what people would have received.
+  const env = {
+    ...process.env,
+    STACK_PROFILE: config.stackProfile,
+    STACK_DIR: config.stackDir,
+    STACK_FAKE_RECEIVERS: 'true',
+  };
   spawnSync('bash', [STACK, 'stop'], { env, stdio: 'ignore' });
   for (const part of ['prometheus', 'alertmanager', 'webhook-sink']) {
     rmSync(path.join(config.stackDir, part), { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EDGE_SERVICE } from '../../libs/api-contracts/src/topology.ts';
+import { signUp } from '../harness/sign-up.ts';
 import {
   repoRoot,
   SERVICES,
@@ -50,7 +51,11 @@ const services = await startServices({
 let passed = 0;
 let failed = 0;
 try {
-  const user = await signUp(services.urls['api-gateway']);
+  const user = await signUp(services.urls['api-gateway'], {
+    email: 'fuzz@example.com',
+    password: 'correct horse battery',
+    name: 'Fuzz',
+  });
   // The gateway takes the bearer token; a service the caller id the gateway would forward.
   const callerHeader = `x-user-id: ${user.id}`;
   const targets = SERVICES.map((name): [ServiceName, string] => [
@@ -175,24 +180,4 @@ function run(
       resolveExit(timedOut ? 'timeout' : (code ?? 1));
     });
   });
-}
-
-/** Registers and logs in one user through the gateway: its id and bearer token. */
-async function signUp(gateway: string): Promise<{ id: string; token: string }> {
-  const account = { email: 'fuzz@example.com', password: 'correct horse battery', name: 'Fuzz' };
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${gateway}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path} answered ${response.status}`);
-    return (await response.json()) as Record<string, string>;
-  };
-  const { id } = await post('/api/auth/register', account);
-  const { accessToken } = await post('/api/auth/login', {
-    email: account.email,
-    password: account.password,
-  });
-  return { id, token: accessToken };
 }

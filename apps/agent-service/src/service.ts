@@ -1,5 +1,4 @@
-import type { ServiceConfigOptions } from '@obs/service-kit';
+import type { ServiceDefinition } from '@obs/service-kit';
 
-export const SERVICE: ServiceConfigOptions = {
-  serviceName: 'agent-service',
-};
+/** agent-service's place in the topology; it reads only the common variables. */
+export const SERVICE = { serviceName: 'agent-service' } as const satisfies ServiceDefinition;

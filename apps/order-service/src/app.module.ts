@@ -1,13 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DatabaseModule, type ServiceConfig, ServiceKitModule } from '@obs/service-kit';
+import { DatabaseModule, ServiceKitModule } from '@obs/service-kit';
 import { TelemetryModule } from '@obs/telemetry';
 import { MIGRATIONS_FOLDER } from './database/migrations-folder';
 import * as schema from './database/schema';
 import { OrdersModule } from './orders/orders.module';
+import type { OrderServiceConfig } from './service';
 
 @Module({})
 export class AppModule {
-  static forRoot(this: void, config: ServiceConfig): DynamicModule {
+  static forRoot(this: void, config: OrderServiceConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [

@@ -1,13 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DatabaseModule, type ServiceConfig, ServiceKitModule } from '@obs/service-kit';
+import { DatabaseModule, ServiceKitModule } from '@obs/service-kit';
 import { TelemetryModule } from '@obs/telemetry';
 import { MIGRATIONS_FOLDER } from './database/migrations-folder';
 import * as schema from './database/schema';
 import { ProductsModule } from './products/products.module';
+import type { ProductServiceConfig } from './service';
 
 @Module({})
 export class AppModule {
-  static forRoot(this: void, config: ServiceConfig): DynamicModule {
+  static forRoot(this: void, config: ProductServiceConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [

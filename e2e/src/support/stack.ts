@@ -106,24 +106,6 @@ export async function call<T = any>(
   return { status: response.status, body: body as T, headers: response.headers };
 }
 
-/** Registers a fresh user and returns their id, credentials and access token. */
-export async function signUp(gateway: string, label: string) {
-  const email = `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const password = `pw-${label}-${Math.random().toString(36).slice(2)}`;
-  const registered = await call(gateway, 'POST', '/api/auth/register', {
-    body: { email, password, name: label },
-  });
-  if (registered.status !== 201) throw new Error(`register failed: ${registered.status}`);
-  const login = await call(gateway, 'POST', '/api/auth/login', { body: { email, password } });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
-  return {
-    id: registered.body.id as string,
-    email,
-    password,
-    token: login.body.accessToken as string,
-  };
-}
-
 /** Polls until `check` returns a value, for telemetry that arrives asynchronously. */
 export async function eventually<T>(
   check: () => T | undefined | false,

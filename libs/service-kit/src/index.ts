@@ -2,13 +2,14 @@ export { ServiceKitModule } from './service-kit.module';
 export { SERVICE_CONFIG } from './config/config.token';
 export {
   ConfigError,
+  type ConfigOf,
   loadConfig,
   type ServiceConfig,
-  type ServiceConfigOptions,
+  type ServiceDefinition,
+  type Upstream,
 } from './config/service-config';
 export { configureService, runService } from './bootstrap/run-service';
 export { toErrorBody, type ErrorBody } from './errors/http-error.filter';
-export { Readiness } from './health/readiness';
 export { FaultRegistry, markFaulted } from './faults/fault-registry';
 export {
   UpstreamClient,

@@ -3,13 +3,13 @@
 export { TelemetryModule } from './telemetry.module';
 export type { TelemetryModuleOptions } from './telemetry-options';
 export { TRACE_ID_HEADER, useRequestTelemetry } from './http/request-telemetry';
-export { routeTemplate, UNMATCHED_ROUTE } from './http/route-template';
 export {
   LATENCY_BUCKETS_SECONDS,
   UPSTREAM_REQUEST_DURATION_SECONDS,
   UPSTREAM_REQUESTS_TOTAL,
 } from './metrics/metric-names';
 export type { UpstreamLabel } from './metrics/upstream-metrics';
+export { recordServerError } from './tracing/server-error';
 // Business metrics, spans and logs are declared with the same libraries the module wires up.
 export {
   InjectMetric,

@@ -45,11 +45,11 @@ export class TelemetryModule implements OnApplicationShutdown {
     return {
       module: TelemetryModule,
       imports: [
+        // The `service` label is added per scrape, by MetricsController's view registry.
         PrometheusModule.register({
           global: true,
           controller: MetricsController,
           defaultMetrics: { enabled: false },
-          defaultLabels: { service: options.serviceName },
         }),
         // pino-http runs ahead of the body parser (useRequestTelemetry), where Nest
         // module middleware cannot; nestjs-pino then binds the request logger that

@@ -10,7 +10,6 @@ import {
 import {
   CALLER_ID_HEADER,
   SERVICE_CONFIG,
-  type ServiceConfig,
   type UpstreamClient,
   UpstreamClients,
 } from '@obs/service-kit';
@@ -18,13 +17,14 @@ import type { Response } from 'express';
 import { Caller } from '../auth/caller.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { relay } from '../proxy/relay';
+import type { GatewayConfig } from '../service';
 
 @ApiTags('agents')
 @Controller('api/agents')
 export class AgentsController {
   private readonly agents: UpstreamClient;
 
-  constructor(upstreams: UpstreamClients, @Inject(SERVICE_CONFIG) config: ServiceConfig) {
+  constructor(upstreams: UpstreamClients, @Inject(SERVICE_CONFIG) config: GatewayConfig) {
     this.agents = upstreams.for('agent-service', { timeoutMs: config.AGENT_TIMEOUT_MS });
   }
 

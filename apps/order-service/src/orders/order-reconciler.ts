@@ -4,8 +4,9 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { PeriodicTask, SERVICE_CONFIG, type ServiceConfig } from '@obs/service-kit';
+import { PeriodicTask, SERVICE_CONFIG } from '@obs/service-kit';
 import { InjectPinoLogger, PinoLogger } from '@obs/telemetry';
+import type { OrderServiceConfig } from '../service';
 import { OrdersService } from './orders.service';
 
 /**
@@ -20,7 +21,7 @@ export class OrderReconciler implements OnApplicationBootstrap, OnModuleDestroy 
 
   constructor(
     orders: OrdersService,
-    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    @Inject(SERVICE_CONFIG) config: OrderServiceConfig,
     @InjectPinoLogger(OrderReconciler.name) logger: PinoLogger,
   ) {
     this.reconcile = new PeriodicTask(

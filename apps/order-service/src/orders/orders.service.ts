@@ -16,7 +16,6 @@ import type {
 } from '@obs/api-contracts';
 import {
   SERVICE_CONFIG,
-  type ServiceConfig,
   type UpstreamClient,
   UpstreamClients,
   upstreamFailure,
@@ -25,6 +24,7 @@ import { InjectMetric, InjectPinoLogger, PinoLogger, Span } from '@obs/telemetry
 import { randomUUID } from 'node:crypto';
 import type { Counter } from 'prom-client';
 import type { OrderState } from '../database/schema';
+import type { OrderServiceConfig } from '../service';
 import { orderIdFor } from './order-id';
 import {
   ORDER_VALUE_TOTAL,
@@ -53,7 +53,7 @@ export class OrdersService {
   constructor(
     private readonly orders: OrdersRepository,
     upstreams: UpstreamClients,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(SERVICE_CONFIG) private readonly config: OrderServiceConfig,
     @InjectMetric(ORDERS_CREATED_TOTAL) private readonly created: Counter<'status'>,
     @InjectMetric(ORDER_VALUE_TOTAL) private readonly value: Counter,
     @InjectMetric(ORDERS_CANCELLED_TOTAL) private readonly cancelled: Counter,

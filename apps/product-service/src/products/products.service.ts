@@ -12,9 +12,10 @@ import type {
   ProductPageDto,
   StockReservationDto,
 } from '@obs/api-contracts';
-import { SERVICE_CONFIG, type ServiceConfig } from '@obs/service-kit';
+import { SERVICE_CONFIG } from '@obs/service-kit';
 import { InjectMetric, InjectPinoLogger, PinoLogger, Span } from '@obs/telemetry';
 import type { Counter } from 'prom-client';
+import type { ProductServiceConfig } from '../service';
 import { catalogueSeed } from './catalogue-seed';
 import {
   type ProductRow,
@@ -33,7 +34,7 @@ export class ProductsService implements OnModuleInit {
     private readonly products: ProductsRepository,
     @InjectMetric(STOCK_RESERVATIONS_TOTAL) private readonly reservations: Counter<'result'>,
     @InjectPinoLogger(ProductsService.name) private readonly logger: PinoLogger,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(SERVICE_CONFIG) private readonly config: ProductServiceConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {

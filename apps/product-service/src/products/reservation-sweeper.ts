@@ -4,8 +4,9 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { PeriodicTask, SERVICE_CONFIG, type ServiceConfig } from '@obs/service-kit';
+import { PeriodicTask, SERVICE_CONFIG } from '@obs/service-kit';
 import { InjectPinoLogger, PinoLogger } from '@obs/telemetry';
+import type { ProductServiceConfig } from '../service';
 import { ProductsService } from './products.service';
 
 /**
@@ -20,7 +21,7 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     products: ProductsService,
-    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    @Inject(SERVICE_CONFIG) config: ProductServiceConfig,
     @InjectPinoLogger(ReservationSweeper.name) logger: PinoLogger,
   ) {
     this.sweep = new PeriodicTask(

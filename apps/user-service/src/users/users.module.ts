@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { type ServiceConfig, SERVICE_CONFIG } from '@obs/service-kit';
+import { SERVICE_CONFIG } from '@obs/service-kit';
+import type { UserServiceConfig } from '../service';
 import { UsersController } from './users.controller';
 import { userMetricProviders } from './users.metrics';
 import { UsersRepository } from './users.repository';
@@ -10,7 +11,7 @@ import { UsersService } from './users.service';
   imports: [
     JwtModule.registerAsync({
       inject: [SERVICE_CONFIG],
-      useFactory: (config: ServiceConfig) => ({
+      useFactory: (config: UserServiceConfig) => ({
         secret: config.JWT_SECRET,
         signOptions: { expiresIn: config.JWT_EXPIRES_IN_SECONDS },
       }),

@@ -6,9 +6,10 @@ import { useRequestTelemetry } from '@obs/telemetry';
 import { Logger } from 'nestjs-pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type ConfigOf,
   loadConfig,
   type ServiceConfig,
-  type ServiceConfigOptions,
+  type ServiceDefinition,
 } from '../config/service-config';
 import { HttpErrorFilter } from '../errors/http-error.filter';
 import { Readiness } from '../health/readiness';
@@ -35,9 +36,9 @@ export function configureService(app: INestApplication, config: ServiceConfig): 
  * Starts a service: builds the app, serves it on PORT, and on SIGTERM or SIGINT
  * stops accepting work, lets in-flight requests finish, flushes telemetry and exits 0.
  */
-export async function runService(
-  service: ServiceConfigOptions,
-  rootModule: (config: ServiceConfig) => DynamicModule,
+export async function runService<Definition extends ServiceDefinition>(
+  service: Definition,
+  rootModule: (config: ConfigOf<Definition>) => DynamicModule,
 ): Promise<INestApplication> {
   const config = loadConfigOrExit(service);
   const app = await NestFactory.create<NestExpressApplication>(rootModule(config), {
@@ -59,7 +60,9 @@ export async function runService(
 }
 
 /** Invalid configuration stops the service with one line naming each offending variable. */
-function loadConfigOrExit(service: ServiceConfigOptions): ServiceConfig {
+function loadConfigOrExit<Definition extends ServiceDefinition>(
+  service: Definition,
+): ConfigOf<Definition> {
   try {
     return loadConfig(service);
   } catch (error) {

@@ -3,8 +3,6 @@ import { z } from 'zod';
 
 const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me';
 
-const serviceUrl = (name: ServiceName) => z.url({ protocol: /^https?$/ }).default(defaultUrl(name));
-
 /** Variables every service reads. */
 const commonVariables = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -20,51 +18,90 @@ const commonVariables = {
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 };
 
-/** Variables a service that calls others reads. */
+/** Variables of a service that owns a database in the topology. */
+const storageVariables = {
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  /** The embedded databases' root: each service keeps its own in `<DATA_DIR>/<service>`. */
+  DATA_DIR: z.string().min(1).default('.data'),
+};
+
+/** Variables of a service that signs or verifies access tokens (`jwt: true`). */
+const jwtVariables = {
+  JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+};
+
+/** Variables of a service that calls others, besides each callee's URL variable. */
 const upstreamVariables = {
   /** Per-call timeout for calls to another service; past it the caller answers 504. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
-  /** Agents run several tool calls in a row, so the gateway waits longer for them. */
-  AGENT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 };
 
-/** How the order flow stays consistent across crashes (product- and order-service). */
-const orderFlowVariables = {
-  /** How long reserved stock stays held for an order that has not confirmed it. */
-  RESERVATION_TTL_MS: z.coerce.number().int().min(1_000).default(120_000),
-  /** How often product-service returns the stock of expired reservations. */
-  RESERVATION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
-  /** How often order-service finishes orders a crash left pending or cancelling. */
-  ORDER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
-};
-
-export interface ServiceConfigOptions {
-  /** Its entry in the topology gives the default PORT and the services it calls. */
-  serviceName: ServiceName;
-  /** Signs or verifies access tokens: JWT_SECRET is then required in production. */
-  jwt?: boolean;
+/** What a service declares about itself; `apps/<service>/src/service.ts` holds it. */
+export interface ServiceDefinition {
+  /**
+   * Its entry in the topology (`@obs/api-contracts`) gives the default PORT, the URL
+   * variables it reads (those of the services it calls) and whether it reads the
+   * storage variables (DATABASE_URL, DATA_DIR).
+   */
+  readonly serviceName: ServiceName;
+  /** Signs or verifies access tokens: reads JWT_SECRET, required in production. */
+  readonly jwt?: boolean;
+  /** The variables only this service reads, as zod schemas. */
+  readonly variables?: z.ZodRawShape;
 }
 
-/** The schema of a service's environment; `options` says which variables it cannot do without. */
-export function serviceConfigSchema(options: ServiceConfigOptions) {
+/** One service this service calls. */
+export interface Upstream {
+  /** Its base URL, from its URL variable (e.g. USER_SERVICE_URL). */
+  url: string;
+  /** UPSTREAM_TIMEOUT_MS. */
+  timeoutMs: number;
+}
+
+/** What every service's validated config holds; service-kit's providers read this. */
+export type ServiceConfig = z.output<z.ZodObject<typeof commonVariables>> & {
+  serviceName: ServiceName;
+  PORT: number;
+  /** The services this one calls (and only those), by name. */
+  upstreams: Partial<Record<ServiceName, Upstream>>;
+  /** Present when the service owns a database in the topology. */
+  DATABASE_URL?: string;
+  /** Present when the service owns a database in the topology. */
+  DATA_DIR?: string;
+};
+
+/** A service's validated config: the common part, JWT_SECRET with `jwt`, and its own variables. */
+export type ConfigOf<Definition extends ServiceDefinition> = ServiceConfig &
+  (Definition['jwt'] extends true ? { JWT_SECRET: string } : unknown) &
+  (Definition['variables'] extends z.ZodRawShape
+    ? z.output<z.ZodObject<Definition['variables']>>
+    : unknown);
+
+/** The schema of a service's environment, built from its definition and its place in the topology. */
+function serviceConfigSchema(definition: ServiceDefinition) {
+  const { serviceName, jwt = false, variables = {} } = definition;
+  const { port, calls, database } = TOPOLOGY[serviceName];
+  const callees = Object.fromEntries(
+    calls.map((callee) => [
+      urlVariableOf(callee),
+      z.url({ protocol: /^https?$/ }).default(defaultUrl(callee)),
+    ]),
+  );
   return z
     .object({
       ...commonVariables,
-      PORT: z.coerce.number().int().min(1).max(65_535).default(TOPOLOGY[options.serviceName].port),
-      ...upstreamVariables,
-      ...orderFlowVariables,
-      DATABASE_URL: z
-        .string()
-        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-        .optional(),
-      /** The embedded databases' root: each service keeps its own in `<DATA_DIR>/<service>`. */
-      DATA_DIR: z.string().min(1).default('.data'),
-      JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-      JWT_EXPIRES_IN_SECONDS: z.coerce.number().int().positive().default(3_600),
+      PORT: z.coerce.number().int().min(1).max(65_535).default(port),
+      ...(database ? storageVariables : {}),
+      ...(calls.length > 0 ? { ...upstreamVariables, ...callees } : {}),
+      ...(jwt ? jwtVariables : {}),
+      ...variables,
     })
     .superRefine(
       (env, context) => {
-        if (options.jwt && env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+        if (jwt && env.NODE_ENV === 'production' && !env.JWT_SECRET) {
           context.addIssue({
             code: 'custom',
             path: ['JWT_SECRET'],
@@ -89,51 +126,41 @@ export function serviceConfigSchema(options: ServiceConfigOptions) {
       // Also when another variable is invalid: the one message names every problem.
       { when: () => true },
     )
-    .transform((env) => ({
-      ...env,
-      serviceName: options.serviceName,
-      JWT_SECRET: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
-    }));
+    .transform((env) => {
+      const read = env as Record<string, unknown>;
+      const upstreams = Object.fromEntries(
+        calls.map((callee) => [
+          callee,
+          { url: read[urlVariableOf(callee)], timeoutMs: read.UPSTREAM_TIMEOUT_MS },
+        ]),
+      );
+      // The URL variables and UPSTREAM_TIMEOUT_MS are read into `upstreams`.
+      const rest = Object.fromEntries(
+        Object.entries(env).filter(([name]) => !(name in callees || name in upstreamVariables)),
+      );
+      return {
+        ...rest,
+        serviceName,
+        upstreams,
+        ...(jwt ? { JWT_SECRET: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET } : {}),
+      };
+    });
 }
-
-/**
- * The URL variable of each service `name` calls (and only those), read into the base URL of each:
- * `{ 'user-service': USER_SERVICE_URL, … }`.
- */
-function upstreamUrlsSchema(name: ServiceName) {
-  const callees = TOPOLOGY[name].calls;
-  return z
-    .object(
-      Object.fromEntries(callees.map((callee) => [urlVariableOf(callee), serviceUrl(callee)])),
-    )
-    .transform(
-      (env) =>
-        Object.fromEntries(
-          callees.map((callee) => [callee, env[urlVariableOf(callee)]]),
-        ) as Partial<Record<ServiceName, string>>,
-    );
-}
-
-export type ServiceConfig = z.output<ReturnType<typeof serviceConfigSchema>> & {
-  /** The base URL of each service this one calls, from the callee's URL variable. */
-  upstreamUrls: Partial<Record<ServiceName, string>>;
-};
 
 /** Thrown when the environment is invalid; its message names every offending variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Validates the environment once, at start. */
-export function loadConfig(
-  options: ServiceConfigOptions,
+/** Validates the environment once, at start: only the variables `definition` reads. */
+export function loadConfig<Definition extends ServiceDefinition>(
+  definition: Definition,
   env: NodeJS.ProcessEnv = process.env,
-): ServiceConfig {
-  const variables = serviceConfigSchema(options).safeParse(env);
-  const upstreamUrls = upstreamUrlsSchema(options.serviceName).safeParse(env);
-  if (variables.success && upstreamUrls.success)
-    return { ...variables.data, upstreamUrls: upstreamUrls.data };
-  const issues = [...(variables.error?.issues ?? []), ...(upstreamUrls.error?.issues ?? [])];
-  const problems = issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-  throw new ConfigError(`invalid configuration for ${options.serviceName}: ${problems.join('; ')}`);
+): ConfigOf<Definition> {
+  const result = serviceConfigSchema(definition).safeParse(env);
+  if (result.success) return result.data as ConfigOf<Definition>;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  throw new ConfigError(
+    `invalid configuration for ${definition.serviceName}: ${problems.join('; ')}`,
+  );
 }

@@ -6,6 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
+import { recordServerError } from '@obs/telemetry';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
@@ -17,10 +18,12 @@ export interface ErrorBody {
 }
 
 /**
- * Every error leaves as `{statusCode, error, message}`. An HttpException keeps
- * its status; a body-parser error keeps its 4xx; a value PostgreSQL refuses as
- * data (SQLSTATE class 22) is the client's 400; anything else is a 500 whose
- * details go to the log, never to the client.
+ * The one place that decides the answer to an error, thrown anywhere Nest runs for a
+ * request (middleware, guards, pipes, handlers). Every error leaves as
+ * `{statusCode, error, message}`. An HttpException keeps its status; a body-parser
+ * error keeps its 4xx; a value PostgreSQL refuses as data (SQLSTATE class 22) is the
+ * client's 400; anything else is a 500 whose details go to the log, never to the
+ * client. An answer of 5xx is recorded on the request's server span; a 4xx is not.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -29,6 +32,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = toErrorBody(exception);
+    if (body.statusCode >= 500) recordServerError(exception);
     if (body.statusCode >= 500 && !(exception instanceof HttpException)) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }

@@ -30,6 +30,8 @@ export class DatabaseModule implements OnApplicationShutdown {
           provide: OPEN_DATABASE,
           inject: [SERVICE_CONFIG, Readiness],
           useFactory: async (config: ServiceConfig, readiness: Readiness) => {
+            if (config.DATA_DIR === undefined)
+              throw new Error(`${config.serviceName} owns no database in the service topology`);
             const database = await openDatabase({
               serviceName: config.serviceName,
               schema: options.schema,

@@ -210,10 +210,10 @@ export class UpstreamClients {
 
   /** `timeoutMs` overrides UPSTREAM_TIMEOUT_MS for callees that are slow by nature. */
   for(name: ServiceName, options: { timeoutMs?: number } = {}): UpstreamClient {
-    const baseUrl = this.config.upstreamUrls[name];
-    if (baseUrl === undefined)
+    const upstream = this.config.upstreams[name];
+    if (upstream === undefined)
       throw new Error(`${this.config.serviceName} does not call ${name} in the service topology`);
-    const timeoutMs = options.timeoutMs ?? this.config.UPSTREAM_TIMEOUT_MS;
-    return new UpstreamClient(name, baseUrl, timeoutMs, this.metrics, this.faults);
+    const timeoutMs = options.timeoutMs ?? upstream.timeoutMs;
+    return new UpstreamClient(name, upstream.url, timeoutMs, this.metrics, this.faults);
   }
 }

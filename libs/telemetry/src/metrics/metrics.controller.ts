@@ -27,10 +27,16 @@ export class MetricsController {
 }
 
 /**
- * A registry over the same metric objects, in the format asked for. The shared
- * registry is never rendered itself: prom-client renames counters in place when
- * it renders OpenMetrics, which would drop `_total` from every later text
- * scrape, so counters are wrapped in the OpenMetrics view rather than shared.
+ * A registry over the same metric objects, in the format asked for. Works around
+ * prom-client (15.x): rendering OpenMetrics, `Registry.metrics()` strips `_total`
+ * from each counter's `name` in place (`metric.name = standardizeCounterName(…)`),
+ * so once one OpenMetrics scrape has happened every later Prometheus-text scrape
+ * of the same registry shows `http_requests` instead of `http_requests_total`.
+ * Reported and fixed upstream, not yet released:
+ * https://github.com/prometheus/client_js/pull/829 (prom-client's repository).
+ * Until then the shared registry is never rendered itself: each scrape renders a
+ * view, and in an OpenMetrics view each counter is a stand-in that reports the
+ * counter's values under the base name, so the registered counter is never renamed.
  */
 function scrapeView(
   source: Registry<RegistryContentType>,
@@ -42,22 +48,28 @@ function scrapeView(
     openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE,
   );
   view.setDefaultLabels(defaultLabels);
-  // getMetricsAsArray() is typed as plain objects but holds the metric instances.
-  for (const metric of source.getMetricsAsArray() as unknown as Metric[]) {
-    view.registerMetric(openMetrics && isCounter(metric) ? counterView(metric) : metric);
+  // Typed as plain objects, they are the registered metric instances.
+  for (const metric of source.getMetricsAsArray() as unknown as RegisteredMetric[]) {
+    view.registerMetric(openMetrics && metric.type === 'counter' ? counterView(metric) : metric);
   }
   return view;
 }
 
-function isCounter(metric: Metric): boolean {
-  return (metric as unknown as { type?: string }).type === 'counter';
-}
+/**
+ * What the registry holds: a metric instance with its name and its type as a string
+ * (`'counter'`, …), as prom-client's metric classes set it; its typings declare the
+ * type a numeric enum that the library never uses at runtime.
+ */
+type RegisteredMetric = Metric & { name: string; type: string };
 
-function counterView(counter: Metric): Metric {
-  const name = (counter as unknown as { name: string }).name;
-  return {
+/** A stand-in the view may rename: the counter's values under the name without `_total`. */
+function counterView(counter: RegisteredMetric): Metric {
+  const { name } = counter;
+  const standIn = {
     name,
     type: 'counter',
     get: async () => ({ ...(await counter.get()), name: name.replace(/_total$/, '') }),
-  } as unknown as Metric;
+  };
+  // registerMetric() only reads `name`, `type` and `get()` of what it is given.
+  return standIn as unknown as Metric;
 }
