@@ -1,86 +1,17 @@
-// Turns the benchmark's measurements into the report: medians across rounds with
-// their spread, the ratios to the baseline, and the budget verdict.
-import type { ServiceName } from '../tools/services/launcher.ts';
-
-/**
- * The configurations of the default run, which the budget is about: `baseline`,
- * `default` and `full` of this library, `peer` (what teams copy from nestjs-otel's
- * README) and `default` with its collector down or hung. Then, only when
- * BENCH_CONFIGS names them, two that split `default` into its parts (`tracing`
- * without the request log lines, `logging` without the SDK) and the steps of the
- * per-instrumentation table.
- */
-export const CONFIGURATION_NAMES = [
-  'baseline',
-  'default',
-  'full',
-  'peer',
-  'collector-down',
-  'collector-hung',
-  'tracing',
-  'logging',
-  'instr-none',
-  'instr-http',
-  'instr-http+undici',
-  'instr-http+pg',
-  'instr-http+pino',
-  'instr-http+express',
-  'instr-http+nestjs-core',
-] as const;
-export type ConfigurationName = (typeof CONFIGURATION_NAMES)[number];
-export const BUDGET_CONFIGURATIONS: readonly ConfigurationName[] = [
-  'baseline',
-  'default',
-  'full',
-  'peer',
-  'collector-down',
-  'collector-hung',
-];
-/** `default` with its OTLP endpoint refusing connections, or accepting them and never answering. */
-export const OUTAGE_CONFIGURATIONS: readonly ConfigurationName[] = [
-  'collector-down',
-  'collector-hung',
-];
-
-/**
- * The per-instrumentation table: each step switches one instrumentation on over
- * the configuration it names. `http` comes first because pg (`requireParentSpan`),
- * express and nestjs-core record nothing without the server span it makes.
- */
-export const INSTRUMENTATION_STEPS: Partial<
-  Record<ConfigurationName, { instrumentation: string; over: ConfigurationName }>
-> = {
-  'instr-http': { instrumentation: 'http', over: 'instr-none' },
-  'instr-http+undici': { instrumentation: 'undici', over: 'instr-http' },
-  'instr-http+pg': { instrumentation: 'pg', over: 'instr-http' },
-  'instr-http+pino': { instrumentation: 'pino', over: 'instr-http' },
-  'instr-http+express': { instrumentation: 'express', over: 'instr-http' },
-  'instr-http+nestjs-core': { instrumentation: 'nestjs-core', over: 'instr-http' },
-};
-
-export const PATH_NAMES = ['product', 'order'] as const;
-export type PathName = (typeof PATH_NAMES)[number];
-
-export const PATH_LABELS: Record<PathName, string> = {
-  product: 'GET /api/products/:id',
-  order: 'POST /api/orders',
-};
-
-/** The overhead budget of issue 10, with the collector outages of issue 13. */
-export const BUDGET = {
-  /** `default` loses at most this share of the throughput `peer` loses. */
-  lossShareOfPeer: 1 / 3,
-  throughputRatioDefault: { product: 0.8, order: 0.9 } as Record<PathName, number>,
-  p99RatioDefault: 1.3,
-  throughputRatioFull: 0.7,
-  /** Throughput of an outage configuration over `default`'s. */
-  throughputRatioOutage: 0.95,
-  /** Peak RSS of each service in `default` (and in an outage) over its `baseline` peak. */
-  peakRssOverBaselineMb: 40,
-  peakRssMb: 256,
-  scrapeMs: 50,
-  readySeconds: 15,
-};
+// Turns the benchmark's measurements into the report: medians across rounds with their spread,
+// the ratios to the baseline, and the budget verdict (budget.ts).
+import type { ServiceName } from '../libs/api-contracts/src/topology.ts';
+import { checkBudget } from './budget.ts';
+import type { BudgetVerdict } from './budget.ts';
+import {
+  configuration,
+  CONFIGURATION_NAMES,
+  OUTAGE_CONFIGURATIONS,
+  PATH_LABELS,
+} from './configurations.ts';
+import type { ConfigurationName, PathName } from './configurations.ts';
+import { maxByKey, median, medianOrUndefined, ratio, spread } from './statistics.ts';
+import type { Spread } from './statistics.ts';
 
 /** One measured k6 run: one path, one configuration, one round. */
 export interface Measurement {
@@ -118,12 +49,6 @@ export interface ServicesRun {
   otlp: { requests: number; bytes: number };
   /** From SIGTERM to all five processes gone. */
   stopSeconds: number;
-}
-
-interface Spread {
-  median: number;
-  min: number;
-  max: number;
 }
 
 export interface ConfigurationFigures {
@@ -167,15 +92,6 @@ export interface PathFigures {
   }[];
 }
 
-export interface BudgetCheck {
-  name: string;
-  value: number | undefined;
-  limit: string;
-  met: boolean;
-  /** The same check on the ratios paired round by round; the verdict does not use it. */
-  paired?: string;
-}
-
 export interface BenchReport {
   generatedAt: string;
   machine: Record<string, string | number>;
@@ -199,27 +115,9 @@ export interface BenchReport {
   /** The first start on the freshly reset databases, migrations and catalogue seed included. */
   firstStartReadySeconds: number;
   otlpExport: Record<string, { requests: number; bytes: number }>;
-  budget: { met: boolean; failures: string[]; checks: BudgetCheck[]; missing: string[] };
+  budget: BudgetVerdict;
   durationSeconds: number;
 }
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function spread(values: number[]): Spread {
-  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
-}
-
-const ratio = (a: number | undefined, b: number | undefined) =>
-  a === undefined || b === undefined || b === 0 ? undefined : a / b;
-
-const medianOrUndefined = (values: (number | undefined)[]) => {
-  const known = values.filter((v): v is number => v !== undefined);
-  return known.length > 0 ? median(known) : undefined;
-};
 
 function pathFigures(path: PathName, measurements: Measurement[]): PathFigures | undefined {
   const mine = measurements.filter((m) => m.path === path);
@@ -286,14 +184,6 @@ function pathFigures(path: PathName, measurements: Measurement[]): PathFigures |
   };
 }
 
-function maxByKey(records: Record<string, number>[]): Record<string, number> {
-  const result: Record<string, number> = {};
-  for (const record of records)
-    for (const [key, value] of Object.entries(record))
-      result[key] = Math.max(result[key] ?? 0, value);
-  return result;
-}
-
 export function buildReport(input: {
   machine: BenchReport['machine'];
   settings: BenchReport['settings'];
@@ -312,7 +202,7 @@ export function buildReport(input: {
     ]),
   );
   // The budget's scrape and start-up lines are about this library; `peer` is reported beside.
-  const ours = runs.filter((r) => r.configuration !== 'peer');
+  const ours = runs.filter((r) => !configuration(r.configuration).thirdParty);
   const scrapeMsByService = maxByKey(ours.map((r) => r.scrapeMs));
   const slowest = (key: 'readySeconds' | 'stopSeconds') =>
     Object.fromEntries(
@@ -327,7 +217,7 @@ export function buildReport(input: {
     total.requests += run.otlp.requests;
     total.bytes += run.otlp.bytes;
   }
-  const report: BenchReport = {
+  const report: Omit<BenchReport, 'budget'> = {
     generatedAt: new Date().toISOString(),
     machine: input.machine,
     settings: input.settings,
@@ -344,287 +234,7 @@ export function buildReport(input: {
     stopSecondsByConfiguration: slowest('stopSeconds'),
     firstStartReadySeconds: input.firstStartReadySeconds,
     otlpExport,
-    budget: { met: false, failures: [], checks: [], missing: [] },
     durationSeconds: input.durationSeconds,
   };
-  report.budget = checkBudget(report);
-  return report;
-}
-
-/** Enough digits that a value just short of its limit does not print as the limit. */
-function format(value: number): string {
-  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(3);
-}
-
-function checkBudget(report: BenchReport): BenchReport['budget'] {
-  const checks: BudgetCheck[] = [];
-  const pairedText = (value: number | undefined, met: boolean) =>
-    value === undefined ? undefined : `${format(value)} (${met ? 'met' : 'not met'})`;
-  const atLeast = (name: string, ratio: Ratio | undefined, limit: number) =>
-    checks.push({
-      name,
-      value: ratio?.ofMedians,
-      limit: `>= ${limit}`,
-      met: ratio?.ofMedians !== undefined && ratio.ofMedians >= limit,
-      paired: pairedText(ratio?.paired, ratio?.paired !== undefined && ratio.paired >= limit),
-    });
-  const atMost = (name: string, ratio: Ratio | undefined, limit: number) =>
-    checks.push({
-      name,
-      value: ratio?.ofMedians,
-      limit: `<= ${limit}`,
-      met: ratio?.ofMedians !== undefined && ratio.ofMedians <= limit,
-      paired: pairedText(ratio?.paired, ratio?.paired !== undefined && ratio.paired <= limit),
-    });
-  const share = BUDGET.lossShareOfPeer;
-  for (const path of PATH_NAMES) {
-    const figures = report[path];
-    const vs = figures?.vsBaseline;
-    // (1 − default/baseline) <= (1 − peer/baseline) / 3: the value is default's loss,
-    // the limit a third of peer's loss in the same run.
-    const loss = (r: number | undefined) => (r === undefined ? undefined : 1 - r);
-    const ours = loss(vs?.default?.throughput.ofMedians);
-    const peers = loss(vs?.peer?.throughput.ofMedians);
-    const oursPaired = loss(vs?.default?.throughput.paired);
-    const peersPaired = loss(vs?.peer?.throughput.paired);
-    const limit = peers === undefined ? undefined : peers * share;
-    const pairedLimit = peersPaired === undefined ? undefined : peersPaired * share;
-    checks.push({
-      name: `${path} throughput loss of default (1 - default/baseline)`,
-      value: ours,
-      limit:
-        limit === undefined
-          ? '<= peer loss / 3 (peer not measured)'
-          : `<= peer loss / 3 = ${format(peers!)} / 3 = ${format(limit)}`,
-      met: ours !== undefined && limit !== undefined && ours <= limit,
-      paired:
-        oursPaired === undefined || pairedLimit === undefined
-          ? undefined
-          : `${format(oursPaired)} vs ${format(peersPaired!)} / 3 (${oursPaired <= pairedLimit ? 'met' : 'not met'})`,
-    });
-    atLeast(
-      `${path} throughput default/baseline`,
-      vs?.default?.throughput,
-      BUDGET.throughputRatioDefault[path],
-    );
-    atMost(`${path} p99 default/baseline`, vs?.default?.p99, BUDGET.p99RatioDefault);
-    atLeast(`${path} throughput full/baseline`, vs?.full?.throughput, BUDGET.throughputRatioFull);
-    for (const outage of OUTAGE_CONFIGURATIONS)
-      atLeast(
-        `${path} throughput ${outage}/default`,
-        figures?.vsDefault[outage]?.throughput,
-        BUDGET.throughputRatioOutage,
-      );
-  }
-  const baselineRss = report.peakRssMbByConfiguration.baseline ?? {};
-  for (const configuration of ['default', ...OUTAGE_CONFIGURATIONS] as const) {
-    const peaks = report.peakRssMbByConfiguration[configuration] ?? {};
-    for (const service of Object.keys(report.peakRssMbByService)) {
-      const mb = peaks[service];
-      const base = baselineRss[service];
-      const limit = base === undefined ? undefined : base + BUDGET.peakRssOverBaselineMb;
-      checks.push({
-        name: `${service} peak RSS MB in ${configuration}`,
-        value: mb,
-        limit:
-          `<= baseline ${base === undefined ? '(not measured)' : `${base.toFixed(0)} + ${BUDGET.peakRssOverBaselineMb}`}` +
-          `, < ${BUDGET.peakRssMb}`,
-        met: mb !== undefined && limit !== undefined && mb <= limit && mb < BUDGET.peakRssMb,
-      });
-    }
-  }
-  checks.push({
-    name: '/metrics scrape ms',
-    value: report.scrapeMs,
-    limit: `< ${BUDGET.scrapeMs}`,
-    met: report.scrapeMs < BUDGET.scrapeMs,
-  });
-  checks.push({
-    name: 'all five ready s',
-    value: report.readySeconds,
-    limit: `<= ${BUDGET.readySeconds}`,
-    met: report.readySeconds <= BUDGET.readySeconds,
-  });
-  const failures = checks
-    .filter((c) => !c.met)
-    .map(
-      (c) =>
-        `${c.name} ${c.value === undefined ? 'not measured' : format(c.value)} (budget ${c.limit})`,
-    );
-  // A subset of the budget's configurations cannot meet it; the verdict says which are missing.
-  const missing = BUDGET_CONFIGURATIONS.filter((c) => !report.peakRssMbByConfiguration[c]);
-  return { met: failures.length === 0, failures, checks, missing };
-}
-
-const range = (s: Spread, digits = 1) =>
-  `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
-const maybe = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
-const short = (service: string) => service.replace('-service', '');
-
-/** The per-instrumentation table: what switching each one on added, per request and service. */
-function instrumentationCosts(report: BenchReport): string[] {
-  const steps = Object.entries(INSTRUMENTATION_STEPS).filter(
-    ([name, step]) =>
-      report.peakRssMbByConfiguration[name] && report.peakRssMbByConfiguration[step.over],
-  ) as [ConfigurationName, { instrumentation: string; over: ConfigurationName }][];
-  if (steps.length === 0) return [];
-  const services = Object.keys(report.peakRssMbByService);
-  const lines = [
-    '',
-    '## What each instrumentation costs',
-    '',
-    'CPU µs per request by service and peak RSS MB by service, each configuration minus the one it adds to ' +
-      '(medians across rounds; differences of a few µs are noise).',
-    '',
-    `| instrumentation | over | path | ${services.map((s) => `${short(s)} µs`).join(' | ')} | 5 services µs | req/s vs over | ${services.map((s) => `${short(s)} MB`).join(' | ')} |`,
-    `| --- | --- | --- | ${services.map(() => '---').join(' | ')} | --- | --- | ${services.map(() => '---').join(' | ')} |`,
-  ];
-  for (const [name, step] of steps) {
-    const rss = services.map((s) => {
-      const delta =
-        report.peakRssMbByConfiguration[name][s] - report.peakRssMbByConfiguration[step.over][s];
-      return `${delta >= 0 ? '+' : ''}${delta.toFixed(0)}`;
-    });
-    for (const path of PATH_NAMES) {
-      const mine = report[path]?.configurations[name];
-      const base = report[path]?.configurations[step.over];
-      if (!mine || !base) continue;
-      const delta = (s: string) =>
-        (mine.cpuMsPerRequestByService[s] - base.cpuMsPerRequestByService[s]) * 1000;
-      const signed = (us: number) => `${us >= 0 ? '+' : ''}${us.toFixed(0)}`;
-      lines.push(
-        `| ${step.instrumentation} | ${step.over} | ${path} | ${services.map((s) => signed(delta(s))).join(' | ')} | ` +
-          `${signed((mine.cpuMsPerRequest.median - base.cpuMsPerRequest.median) * 1000)} | ` +
-          `${maybe(ratio(mine.rps.median, base.rps.median))} | ${rss.join(' | ')} |`,
-      );
-    }
-  }
-  return lines;
-}
-
-/** The report as markdown: the same figures as the JSON, for people. */
-export function toMarkdown(report: BenchReport): string {
-  const lines: string[] = [];
-  const m = report.machine;
-  const s = report.settings;
-  lines.push(
-    '# Telemetry overhead benchmark',
-    '',
-    `${report.generatedAt} · ${m.cpus} × ${m.cpuModel} · Node ${m.node} · ${m.os}`,
-    `${s.rounds} rounds × configurations ${s.configurations} × paths ${s.paths}; ` +
-      `${s.vus} VUs, ${s.warmupSeconds} s warm-up + ${s.durationSeconds} s measured per path; ` +
-      `whole run ${report.durationSeconds.toFixed(0)} s`,
-    '',
-    'Figures are medians across rounds, with (min–max) across rounds. Ratios: of the medians, ' +
-      'and in brackets the median of the ratios paired round by round.',
-  );
-  for (const path of PATH_NAMES) {
-    const figures = report[path];
-    if (!figures) continue;
-    lines.push(
-      '',
-      `## ${figures.label}`,
-      '',
-      '| configuration | req/s | p50 ms | p99 ms | CPU ms/req (5 services) | req/s vs baseline | p99 vs baseline | bench process CPU ms/req |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    );
-    for (const name of CONFIGURATION_NAMES) {
-      const c = figures.configurations[name];
-      if (!c) continue;
-      const vs = figures.vsBaseline[name];
-      lines.push(
-        `| ${name} | ${range(c.rps, 0)} | ${range(c.p50Ms)} | ${range(c.p99Ms)} | ${range(c.cpuMsPerRequest, 2)} | ` +
-          `${maybe(vs?.throughput.ofMedians)} (${maybe(vs?.throughput.paired)}) | ` +
-          `${maybe(vs?.p99.ofMedians)} (${maybe(vs?.p99.paired)}) | ${c.runnerCpuMsPerRequest.toFixed(3)} |`,
-      );
-    }
-    const outages = Object.entries(figures.vsDefault);
-    if (outages.length > 0)
-      lines.push(
-        '',
-        'Collector outages over `default`: ' +
-          outages
-            .map(
-              ([name, vs]) =>
-                `${name} req/s ${maybe(vs.throughput.ofMedians)} (${maybe(vs.throughput.paired)}), ` +
-                `p99 ${maybe(vs.p99.ofMedians)} (${maybe(vs.p99.paired)})`,
-            )
-            .join(' · '),
-      );
-    const others = CONFIGURATION_NAMES.filter((c) => c !== 'baseline' && figures.configurations[c]);
-    lines.push(
-      '',
-      'Round by round, req/s over the same round’s baseline (and p99 of `default`):',
-      '',
-      `| round | ${others.join(' | ')} | p99 default |`,
-      `| --- | ${others.map(() => '---').join(' | ')} | --- |`,
-      ...figures.roundRatios.map(
-        (r) =>
-          `| ${r.round} | ${others.map((c) => maybe(r.throughput[c])).join(' | ')} | ${maybe(r.p99.default)} |`,
-      ),
-    );
-    const cpu = Object.entries(figures.configurations).map(
-      ([name, c]) =>
-        `${name} ` +
-        Object.entries(c.cpuMsPerRequestByService)
-          .map(([service, ms]) => `${short(service)} ${ms.toFixed(2)}`)
-          .join(', '),
-    );
-    lines.push('', `CPU ms per request by service: ${cpu.join(' · ')}`);
-  }
-  const configurations = Object.keys(report.peakRssMbByConfiguration);
-  lines.push(
-    '',
-    '## Memory, /metrics, start-up',
-    '',
-    `| service | ${configurations.map((c) => `peak RSS MB (${c})`).join(' | ')} | /metrics scrape ms |`,
-    `| --- | ${configurations.map(() => '---').join(' | ')} | --- |`,
-  );
-  for (const service of Object.keys(report.peakRssMbByService)) {
-    lines.push(
-      `| ${service} | ${configurations.map((c) => report.peakRssMbByConfiguration[c][service]?.toFixed(0) ?? '–').join(' | ')} | ${report.scrapeMsByService[service]?.toFixed(1) ?? '–'} |`,
-    );
-  }
-  const bySeconds = (record: Record<string, number>) =>
-    Object.entries(record)
-      .map(([c, seconds]) => `${c} ${seconds.toFixed(1)} s`)
-      .join(' · ');
-  lines.push(
-    '',
-    `All five ready (this library's configurations): slowest ${report.readySeconds.toFixed(1)} s, median ${report.readySecondsMedian.toFixed(1)} s ` +
-      `(first start on empty databases, migrations and seed included: ${report.firstStartReadySeconds.toFixed(1)} s). ` +
-      `Slowest start by configuration: ${bySeconds(report.readySecondsByConfiguration)}.`,
-    '',
-    `Slowest stop (SIGTERM to all five gone) by configuration: ${bySeconds(report.stopSecondsByConfiguration)}.`,
-    '',
-    'What reached the OTLP endpoint: ' +
-      Object.entries(report.otlpExport)
-        .map(([c, o]) => {
-          const mib = `${(o.bytes / 1024 / 1024).toFixed(1)} MiB`;
-          if (c === 'collector-down') return `${c} every connection refused`;
-          if (c === 'collector-hung')
-            return `${c} ${o.requests} connections, ${mib}, never answered`;
-          return `${c} ${o.requests} requests, ${mib}`;
-        })
-        .join(' · '),
-    ...instrumentationCosts(report),
-    '',
-    '## Budget',
-    '',
-    'Judged on the ratios of the medians; the paired column is the same check on the medians of the ratios paired round by round.',
-    '',
-    '| check | value | budget | met | paired rounds |',
-    '| --- | --- | --- | --- | --- |',
-    ...report.budget.checks.map(
-      (c) =>
-        `| ${c.name} | ${c.value === undefined ? '–' : format(c.value)} | ${c.limit} | ${c.met ? 'yes' : '**no**'} | ${c.paired ?? '–'} |`,
-    ),
-    '',
-    report.budget.missing.length > 0
-      ? `bench: budget not judged: this run did not measure ${report.budget.missing.join(', ')}`
-      : report.budget.met
-        ? 'bench: budget met'
-        : `bench: budget not met: ${report.budget.failures.join('; ')}`,
-  );
-  return lines.join('\n') + '\n';
+  return { ...report, budget: checkBudget(report) };
 }
