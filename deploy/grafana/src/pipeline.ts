@@ -91,19 +91,23 @@ export default dashboard(
   .withPanel(
     timeseries(
       'Tail sampling: spans kept, dropped, late',
-      'Spans per second the samplers passed on to Jaeger (kept) and dropped with their trace, and spans that arrived after their trace was decided (late: they follow the decision when it is still cached). Kept is every failed, slow or faulted trace plus OTELCOL_TAIL_SAMPLING_PERCENT of the rest.',
+      'Spans per second the samplers received, passed on to Jaeger (kept: sent, or failed to send) and dropped with their trace (received minus kept, shifted by the 10 s decision wait), and spans that arrived after their trace was decided (late: they follow the decision, from memory or from the decision cache). Kept is every failed, slow or faulted trace plus OTELCOL_TAIL_SAMPLING_PERCENT of the rest.',
       'ops',
       [
         promql(
-          'sum(rate(otelcol_processor_outgoing_items_total{job="otel-sampler", processor="tail_sampling"}[$__rate_interval]))',
+          'sum(rate(otelcol_receiver_accepted_spans_total{job="otel-sampler"}[$__rate_interval]))',
+          'received',
+        ),
+        promql(
+          'sum(rate(otelcol_exporter_sent_spans_total{job="otel-sampler"}[$__rate_interval])) + sum(rate(otelcol_exporter_send_failed_spans_total{job="otel-sampler"}[$__rate_interval]))',
           'kept',
         ),
         promql(
-          'sum(rate(otelcol_processor_incoming_items_total{job="otel-sampler", processor="tail_sampling"}[$__rate_interval])) - sum(rate(otelcol_processor_outgoing_items_total{job="otel-sampler", processor="tail_sampling"}[$__rate_interval]))',
+          'sum(rate(otelcol_receiver_accepted_spans_total{job="otel-sampler"}[$__rate_interval])) - sum(rate(otelcol_exporter_sent_spans_total{job="otel-sampler"}[$__rate_interval])) - sum(rate(otelcol_exporter_send_failed_spans_total{job="otel-sampler"}[$__rate_interval]))',
           'dropped',
         ),
         promql(
-          'sum(rate(otelcol_processor_tail_sampling_sampling_late_span_age_seconds_count{job="otel-sampler"}[$__rate_interval]))',
+          'sum(rate(otelcol_processor_tail_sampling_sampling_late_span_age_seconds_count{job="otel-sampler"}[$__rate_interval])) + sum(rate(otelcol_processor_tail_sampling_early_releases_from_cache_decision_total{job="otel-sampler"}[$__rate_interval]))',
           'late',
         ),
       ],
