@@ -299,6 +299,9 @@ try {
     if (trace) kept.set(s.traceId, trace);
   }
 
+  const sizes = [...kept.values()].map((t) => t.spans.length).sort((a, b) => a - b);
+  console.log(`# ${kept.size} traces kept, median ${sizes[sizes.length >> 1]} spans each`);
+
   await check(
     'every 5xx and every response slower than the objective has its complete trace in Jaeger',
     async () => {
