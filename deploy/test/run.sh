@@ -81,7 +81,8 @@ check "otelcol validate: otel-collector/config.yaml as the local stack runs it" 
 check "otelcol validate: otel-collector/sampler.yaml" otelcol validate --config=deploy/otel-collector/sampler.yaml
 check "tail sampling thresholds equal the objectives of the alert rules" "$node_bin" deploy/test/tail-sampling.ts --static
 check "otelcol validate: the Kubernetes ConfigMaps as the Deployments mount them, with their env" bash -c '
-  kubectl kustomize deploy/k8s/observability > "$2/k8s.yaml" && name() { grep -o "name: $1-[a-z0-9]*$" "$2/k8s.yaml" | head -1 | cut -c7-; } &&
+  kubectl kustomize deploy/k8s/observability > "$2/k8s.yaml" && k8s=$2/k8s.yaml &&
+  name() { grep -o "name: $1-[a-z0-9]*$" "$k8s" | head -1 | cut -c7-; } &&
   "$1" configmap "$(name otel-collector-config)" config.yaml < "$2/k8s.yaml" > "$2/k8s-otelcol.yaml" &&
   "$1" configmap "$(name otel-sampler-config)" config.yaml < "$2/k8s.yaml" > "$2/k8s-sampler.yaml" &&
   OTELCOL_SAMPLER_RESOLVER="$(grep -A1 "name: OTELCOL_SAMPLER_RESOLVER" "$2/k8s.yaml" | sed -n "s/^ *value: .\(.*\).$/\1/p")" \
