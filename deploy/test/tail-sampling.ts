@@ -22,6 +22,8 @@ const repo = join(import.meta.dirname, '..', '..');
 const prometheus = 'http://127.0.0.1:9090';
 const jaeger = 'http://127.0.0.1:16686';
 const spanMetricsUrl = 'http://127.0.0.1:8889/metrics';
+/** The local stack's two samplers' own metrics (deploy/local/stack.sh). */
+const samplerMetricsUrls = ['http://127.0.0.1:14488/metrics', 'http://127.0.0.1:14489/metrics'];
 const samplingPercent = Number(process.env.OTELCOL_TAIL_SAMPLING_PERCENT ?? 10);
 
 let failed = 0;
@@ -318,13 +320,25 @@ try {
     },
   );
 
-  await check('every kept trace is complete (all its spans reached the same sampler)', async () => {
+  await check('every kept trace is complete, the traces spread over both samplers', async () => {
     const problems = [...kept].flatMap(([id, trace]) => {
       const missing = incompleteness(trace);
       return missing ? [`${id}: ${missing}`] : [];
     });
+    const perSampler = [];
+    for (const url of samplerMetricsUrls) {
+      const accepted = await counters(
+        url,
+        'otelcol_receiver_accepted_spans_total',
+        'receiver',
+        () => true,
+      );
+      perSampler.push(accepted.otlp ?? 0);
+    }
+    if (perSampler.some((spans) => !(spans > 0)))
+      problems.push(`spans accepted per sampler: ${perSampler.join(', ')}`);
     if (problems.length) throw new Error(problems.slice(0, 20).join('\n'));
-    return `${kept.size} traces`;
+    return `${kept.size} traces; spans per sampler ${perSampler.join(' / ')}`;
   });
 
   await check(
