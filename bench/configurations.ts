@@ -14,7 +14,9 @@ export type Collector =
   /** A loopback port nothing listens on: every export is refused at connect. */
   | 'refused'
   /** A server that accepts connections, reads and never answers. */
-  | 'hung';
+  | 'hung'
+  /** The project's Collector: first tier, one tail-sampling sampler, Jaeger (bench/collector.ts). */
+  | 'otelcol';
 
 export interface Configuration {
   /** What it adds to the services' environment (on top of JWT_SECRET and the endpoint). */
@@ -88,6 +90,13 @@ export const CONFIGURATIONS = {
   // `default` while its OTLP endpoint refuses connections, or accepts them and never answers.
   'collector-down': { env: DEFAULT_ENV, collector: 'refused', budget: true, outage: true },
   'collector-hung': { env: DEFAULT_ENV, collector: 'hung', budget: true, outage: true },
+  // Every span exported to the project's Collector, which keeps every failed or slow trace and
+  // 10% of the rest after the request ended (docs/tail-sampling.md): `full` with a real
+  // Collector in place of the sink, its CPU on the same machine.
+  'tail-sampling': {
+    env: { ...DEFAULT_ENV, OTEL_TRACES_SAMPLER: 'parentbased_always_on' },
+    collector: 'otelcol',
+  },
   // default's tracing alone: no request log lines.
   tracing: { env: { LOG_LEVEL: 'warn' } },
   // default's request log lines alone: no SDK.
