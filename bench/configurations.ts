@@ -14,7 +14,9 @@ export type Collector =
   /** A loopback port nothing listens on: every export is refused at connect. */
   | 'refused'
   /** A server that accepts connections, reads and never answers. */
-  | 'hung';
+  | 'hung'
+  /** The project's Collector: first tier, one tail-sampling sampler, Jaeger (bench/collector.ts). */
+  | 'otelcol';
 
 export interface Configuration {
   /** What it adds to the services' environment (on top of JWT_SECRET and the endpoint). */
@@ -23,6 +25,13 @@ export interface Configuration {
   collector?: Collector;
   /** Preloads this file instead of each service's own instrumentation.js. */
   preload?: string;
+  /**
+   * Starts the services from another build, `dist/compare/apps` (copied there from another tree's
+   * `dist/apps`), to compare two trees in one run; `dist/apps` when unset.
+   */
+  builds?: string;
+  /** Node options for every service, before the benchmark's own (heap size, profiler). */
+  nodeOptions?: string[];
   /** Part of the default run, which the budget is about; the others run only when BENCH_CONFIGS names them. */
   budget?: true;
   /** Telemetry set up elsewhere than this library: the budget's scrape and start-up lines leave it out. */
@@ -35,6 +44,9 @@ export interface Configuration {
 
 /** The shipped defaults: in production, parent-based 10% sampling; info request logs. */
 const DEFAULT_ENV = { LOG_LEVEL: 'info' };
+
+/** Where the `*-compare` configurations start the services from. */
+export const COMPARE_BUILDS = 'dist/compare/apps';
 
 /** The instrumentations the per-instrumentation table switches on one at a time. */
 const TABLE_INSTRUMENTATIONS = ['http', 'undici', 'pg', 'pino', 'express', 'nestjs-core'];
@@ -78,10 +90,27 @@ export const CONFIGURATIONS = {
   // `default` while its OTLP endpoint refuses connections, or accepts them and never answers.
   'collector-down': { env: DEFAULT_ENV, collector: 'refused', budget: true, outage: true },
   'collector-hung': { env: DEFAULT_ENV, collector: 'hung', budget: true, outage: true },
+  // Every span exported to the project's Collector, which keeps every failed or slow trace and
+  // 10% of the rest after the request ended (docs/tail-sampling.md): `full` with a real
+  // Collector in place of the sink, its CPU on the same machine.
+  'tail-sampling': {
+    env: { ...DEFAULT_ENV, OTEL_TRACES_SAMPLER: 'parentbased_always_on' },
+    collector: 'otelcol',
+  },
   // default's tracing alone: no request log lines.
   tracing: { env: { LOG_LEVEL: 'warn' } },
   // default's request log lines alone: no SDK.
   logging: { env: { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'info' } },
+  // default with AsyncLocalStorage on async_hooks, Node 22's implementation, instead of
+  // Node 24's AsyncContextFrame: what the context manager costs on each.
+  'default-async-hooks': { env: DEFAULT_ENV, nodeOptions: ['--no-async-context-frame'] },
+  // baseline and default of another tree's build, copied into dist/compare/apps: a change
+  // measured against the tree before it in one run.
+  'baseline-compare': {
+    env: { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' },
+    builds: COMPARE_BUILDS,
+  },
+  'default-compare': { env: DEFAULT_ENV, builds: COMPARE_BUILDS },
   // The per-instrumentation table.
   'instr-none': { env: onlyInstrumentations() },
   'instr-http': step('http', 'instr-none', 'http'),

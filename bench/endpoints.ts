@@ -1,5 +1,6 @@
 // The OTLP endpoints the configurations export to, one of each kind a run needs, started
 // before the first configuration and closed after the last (configurations.ts names the kind).
+import { startProjectCollector } from './collector.ts';
 import type { Collector } from './configurations.ts';
 import { refusedEndpoint, startHungCollector, startOtlpSink } from './otlp-sink.ts';
 
@@ -25,6 +26,7 @@ const START: Record<Collector, () => Promise<Endpoint>> = {
     const hung = await startHungCollector();
     return { url: hung.endpoint, take: () => hung.take(), close: () => hung.close() };
   },
+  otelcol: startProjectCollector,
 };
 
 export interface Endpoints {

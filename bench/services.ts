@@ -2,7 +2,7 @@
 // (tools/services/launcher.ts) in one configuration on ports of their own, against the local
 // PostgreSQL server, then stopped with the time that took.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { SERVICE_NAMES, TOPOLOGY } from '../libs/api-contracts/src/topology.ts';
@@ -87,11 +87,14 @@ export async function startIn(
   },
 ): Promise<{ services: RunningServices; readySeconds: number }> {
   const { settings } = options;
-  const { env, preload } = configuration(name);
+  const { env, preload, builds, nodeOptions: configNodeOptions = [] } = configuration(name);
+  if (builds && !existsSync(join(ROOT, builds)))
+    fail(`${name} starts the services from ${builds}: copy another tree's dist/apps there first`);
   const serviceEnv: Partial<Record<ServiceName, Record<string, string>>> = {};
   for (const service of SERVICE_NAMES) {
     // Per-service variables win over `env`, so NODE_OPTIONS from BENCH_ENV is kept here.
-    const nodeOptions = settings.extraEnv.NODE_OPTIONS ? [settings.extraEnv.NODE_OPTIONS] : [];
+    const nodeOptions = [...configNodeOptions];
+    if (settings.extraEnv.NODE_OPTIONS) nodeOptions.push(settings.extraEnv.NODE_OPTIONS);
     if (settings.maxHeapMb > 0) nodeOptions.push(`--max-heap-size=${settings.maxHeapMb}`);
     if (settings.cpuProfileDir) {
       const dir = join(settings.cpuProfileDir, name, service);
@@ -119,6 +122,7 @@ export async function startIn(
     logDir: join(options.workDir, 'logs', options.label),
     readyTimeoutMs: 60_000,
     ...(preload && { preload: ['--require', preload] }),
+    ...(builds && { builds }),
   });
   return { services, readySeconds: (performance.now() - startedAt) / 1000 };
 }

@@ -3,8 +3,10 @@
 # OpenTelemetry Collector, Jaeger 2 and the webhook sink, built from source by install-tools.sh
 # (first run only) and reading the same config files as compose, with only addresses changed
 # through the environment. The services of `npm start` (127.0.0.1:8080-8084) are scraped, and
-# their OTLP (127.0.0.1:4318) goes through the Collector: traces to Jaeger, logs to
-# $STACK_DIR/otelcol/logs.jsonl (Loki's stand-in), span metrics to Prometheus.
+# their OTLP (127.0.0.1:4318) goes through the Collector's two tiers as in Kubernetes: the first
+# (otelcol) computes span metrics for Prometheus, writes logs to $STACK_DIR/otelcol/logs.jsonl
+# (Loki's stand-in) and routes each trace by its id to one of two samplers (static resolver),
+# which keep or drop whole traces and send the kept ones to Jaeger (docs/tail-sampling.md).
 # Started by `npm run stack:local`; see deploy/README.md.
 #
 #   stack.sh [run]   start in the foreground; Ctrl-C or SIGTERM stops everything
@@ -30,9 +32,11 @@
 #   PROMETHEUS_EXTERNAL_URL, ALERTMANAGER_EXTERNAL_URL, JAEGER_EXTERNAL_URL, GRAFANA_EXTERNAL_URL
 #                  the URLs alerts and notifications link to (default http://127.0.0.1:9090,
 #                  :9093, :16686, and http://localhost:3000)
+#   OTELCOL_TAIL_SAMPLING_PERCENT  share of fast, successful traces the samplers keep (default 10)
 # Ports (fixed, docs/interfaces.md): Prometheus 9090, Alertmanager 9093, OTLP 4317/4318, Jaeger UI
 # and API 16686, webhook sink 9095; the Collector's health 13133, own metrics 8888, span metrics
-# 8889; Jaeger's OTLP gRPC 14317, health 14133, own metrics 14269.
+# 8889; the samplers' OTLP gRPC 14417/14418, health 14433/14434, own metrics 14488/14489; Jaeger's
+# OTLP gRPC 14317, health 14133, own metrics 14269.
 # Services started for this stack send logs over OTLP too: OTEL_LOGS_EXPORTER=otlp.
 set -euo pipefail
 
@@ -45,14 +49,15 @@ stack_dir=$(cd "$stack_dir" && pwd)
 run_dir=$stack_dir/run
 log_dir=$stack_dir/logs
 config_dir=$stack_dir/config
-components=(webhook-sink alertmanager prometheus jaeger otelcol)
+components=(webhook-sink alertmanager prometheus jaeger otel-sampler-1 otel-sampler-2 otelcol)
 if [ "${STACK_FAKE_RECEIVERS:-false}" = true ]; then components=(fake-receivers "${components[@]}"); fi
 declare -A port=([prometheus]=9090 [alertmanager]=9093 [webhook-sink]=9095 [jaeger]=16686 [otelcol]=4318
-  [fake-receivers]=9096)
+  [otel-sampler-1]=14417 [otel-sampler-2]=14418 [fake-receivers]=9096)
 # Each component's readiness URL (the Collector and Jaeger answer on their health ports).
 declare -A ready=([prometheus]=http://127.0.0.1:9090/-/ready [alertmanager]=http://127.0.0.1:9093/-/ready
   [webhook-sink]=http://127.0.0.1:9095/health [jaeger]=http://127.0.0.1:14133/status
-  [otelcol]=http://127.0.0.1:13133/ [fake-receivers]=http://127.0.0.1:9096/health)
+  [otelcol]=http://127.0.0.1:13133/ [otel-sampler-1]=http://127.0.0.1:14433/ [otel-sampler-2]=http://127.0.0.1:14434/
+  [fake-receivers]=http://127.0.0.1:9096/health)
 export PATH=$repo/.tools/bin:$PATH
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -128,6 +133,8 @@ command_for() {
     # The committed configs as they are; the addresses come from environment() below.
     otelcol)
       echo otelcol "--config=$repo/deploy/otel-collector/config.yaml" ;;
+    otel-sampler-*)
+      echo otelcol "--config=$repo/deploy/otel-collector/sampler.yaml" ;;
     jaeger)
       echo jaeger "--config=$repo/deploy/jaeger/config.yaml" ;;
     webhook-sink)
@@ -141,8 +148,15 @@ command_for() {
 environment() {
   case $1 in
     otelcol)
-      echo OTELCOL_LISTEN_HOST=127.0.0.1 JAEGER_OTLP_ENDPOINT=127.0.0.1:14317 \
+      # No spaces in the resolver's JSON: each variable is one word here.
+      echo OTELCOL_LISTEN_HOST=127.0.0.1 \
+        'OTELCOL_SAMPLER_RESOLVER={"static":{"hostnames":["127.0.0.1:14417","127.0.0.1:14418"]}}' \
         OTELCOL_LOGS_EXPORTER=file/logs "OTELCOL_LOGS_FILE=$stack_dir/otelcol/logs.jsonl" ;;
+    otel-sampler-*)
+      local n=${1#otel-sampler-}
+      echo OTELCOL_LISTEN_HOST=127.0.0.1 JAEGER_OTLP_ENDPOINT=127.0.0.1:14317 \
+        OTELCOL_OTLP_PORT=$((14416 + n)) OTELCOL_HEALTH_PORT=$((14432 + n)) OTELCOL_METRICS_PORT=$((14487 + n)) \
+        OTELCOL_TAIL_SAMPLING_PERCENT=${OTELCOL_TAIL_SAMPLING_PERCENT:-10} ;;
     jaeger)
       echo JAEGER_LISTEN_HOST=127.0.0.1 JAEGER_OTLP_GRPC_PORT=14317 JAEGER_HEALTH_PORT=14133 \
         JAEGER_METRICS_PORT=14269 PROMETHEUS_URL=http://127.0.0.1:${port[prometheus]} ;;
@@ -183,6 +197,7 @@ start_all() {
   echo "  Alertmanager  http://127.0.0.1:${port[alertmanager]}"
   echo "  Jaeger        http://127.0.0.1:${port[jaeger]}   (API: /api/traces/<trace id>; the UI is a placeholder in a source build)"
   echo "  Collector     OTLP 127.0.0.1:4317 (gRPC), 127.0.0.1:4318 (HTTP); logs to $stack_dir/otelcol/logs.jsonl"
+  echo "                two samplers (127.0.0.1:14417, :14418) keep every failed or slow trace and ${OTELCOL_TAIL_SAMPLING_PERCENT:-10}% of the rest"
   echo "  webhook sink  http://127.0.0.1:${port[webhook-sink]}/notifications   (records to $stack_dir/webhook-sink/notifications.jsonl)"
   if alive fake-receivers; then
     echo "  fake PagerDuty, Slack and SMTP  http://127.0.0.1:${port[fake-receivers]}/received   (SMTP 127.0.0.1:9025)"
@@ -191,7 +206,7 @@ start_all() {
 }
 
 stop_all() {
-  for c in otelcol jaeger prometheus alertmanager webhook-sink fake-receivers; do
+  for c in otelcol otel-sampler-1 otel-sampler-2 jaeger prometheus alertmanager webhook-sink fake-receivers; do
     local pid; pid=$(pid_of "$c")
     [ -n "$pid" ] || continue
     if kill -0 "$pid" 2>/dev/null; then

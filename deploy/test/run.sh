@@ -64,14 +64,23 @@ check "rule expressions parse with Prometheus 3 and use known metric names" \
   "$stackcheck" rules deploy/test/metrics deploy/prometheus/rules
 
 # --- OpenTelemetry Collector and Jaeger: the same files in every run mode ---
+# Both tiers (config.yaml, sampler.yaml) as each run mode starts them; the resolver as each sets it.
 check "otelcol validate: otel-collector/config.yaml as compose runs it" \
+  env OTELCOL_SAMPLER_RESOLVER='{"dns":{"hostname":"otel-sampler","port":"4317"}}' \
   otelcol validate --config=deploy/otel-collector/config.yaml
 check "otelcol validate: otel-collector/config.yaml as the local stack runs it" \
-  env OTELCOL_LISTEN_HOST=127.0.0.1 JAEGER_OTLP_ENDPOINT=127.0.0.1:14317 OTELCOL_LOGS_EXPORTER=file/logs \
-  OTELCOL_LOGS_FILE="$work/logs.jsonl" otelcol validate --config=deploy/otel-collector/config.yaml
-check "otelcol validate: the Kubernetes ConfigMap as the Deployment mounts it" bash -c '
-  kubectl kustomize deploy/k8s/observability | "$1" configmap otel-collector-config config.yaml > "$2/k8s-otelcol.yaml" &&
-  JAEGER_OTLP_ENDPOINT=jaeger:4317 LOKI_OTLP_ENDPOINT=http://loki:3100/otlp otelcol validate --config="$2/k8s-otelcol.yaml"' _ "$stackcheck" "$work"
+  env OTELCOL_LISTEN_HOST=127.0.0.1 OTELCOL_SAMPLER_RESOLVER='{"static":{"hostnames":["127.0.0.1:14417","127.0.0.1:14418"]}}' \
+  OTELCOL_LOGS_EXPORTER=file/logs OTELCOL_LOGS_FILE="$work/logs.jsonl" otelcol validate --config=deploy/otel-collector/config.yaml
+check "otelcol validate: otel-collector/sampler.yaml" otelcol validate --config=deploy/otel-collector/sampler.yaml
+check "tail sampling thresholds equal the objectives of the alert rules" "$node_bin" deploy/test/tail-sampling.ts --static
+check "otelcol validate: the Kubernetes ConfigMaps as the Deployments mount them, with their env" bash -c '
+  kubectl kustomize deploy/k8s/observability > "$2/k8s.yaml" && k8s=$2/k8s.yaml &&
+  name() { grep -o "name: $1-[a-z0-9]*$" "$k8s" | head -1 | cut -c7-; } &&
+  "$1" configmap "$(name otel-collector-config)" config.yaml < "$2/k8s.yaml" > "$2/k8s-otelcol.yaml" &&
+  "$1" configmap "$(name otel-sampler-config)" config.yaml < "$2/k8s.yaml" > "$2/k8s-sampler.yaml" &&
+  OTELCOL_SAMPLER_RESOLVER="$(grep -A1 "name: OTELCOL_SAMPLER_RESOLVER" "$2/k8s.yaml" | sed -n "s/^ *value: .\(.*\).$/\1/p")" \
+    LOKI_OTLP_ENDPOINT=http://loki:3100/otlp otelcol validate --config="$2/k8s-otelcol.yaml" &&
+  JAEGER_OTLP_ENDPOINT=jaeger:4317 otelcol validate --config="$2/k8s-sampler.yaml"' _ "$stackcheck" "$work"
 check "the Collector distribution has exactly the components of the manifest, at its version" bash -c '
   diff <(grep -o "gomod: .*" deploy/otel-collector/manifest.yaml | sed "s/gomod: //" | sort) \
     <(otelcol components | grep -o "module: .*" | sed "s/module: //" | sort) &&
@@ -172,6 +181,8 @@ if (exec 3<>/dev/tcp/127.0.0.1/9090) 2>/dev/null || (exec 3<>/dev/tcp/127.0.0.1/
   echo "ok - stack.sh starts, loads every rule group # SKIP ports 9090/4318 in use"
 else
   export STACK_DIR=$work/stack STACK_PROFILE=drill
+  # live-stack.ts follows one fast order through every backend: its samplers keep every trace.
+  export OTELCOL_TAIL_SAMPLING_PERCENT=100
   if check "stack.sh starts Prometheus, Alertmanager, the Collector and Jaeger and loads all $groups rule groups" bash -c '
     bash deploy/local/stack.sh start > /dev/null &&
     loaded=$(curl -fs http://127.0.0.1:9090/api/v1/rules | grep -o "\"name\":\"[a-z0-9-]*\",\"file\"" | wc -l) &&
@@ -185,6 +196,13 @@ else
     check "every Grafana link (exemplar, derived field, trace to logs) resolves against the backends' answers" \
       "$stackcheck" links deploy/grafana/provisioning/datasources/datasources.yml \
       "$work/live/trace.json" "$STACK_DIR/otelcol/logs.jsonl" "$work/live/exemplars.json" "$(cat "$work/live/unsampled-trace-id" 2>/dev/null)"
+    # Tail sampling with faults under load, on a fresh stack at the default percentage.
+    bash deploy/local/stack.sh stop > /dev/null
+    export OTELCOL_TAIL_SAMPLING_PERCENT=10
+    { bash deploy/local/stack.sh start > /dev/null && "$node_bin" deploy/test/tail-sampling.ts "$work/sampling"; } > "$work/sampling.out" 2>&1
+    grep -q '^ok - \|^not ok - ' "$work/sampling.out" || echo "not ok - tail-sampling.ts ran" >> "$work/sampling.out"
+    cat "$work/sampling.out"
+    passed=$((passed + $(grep -c '^ok - ' "$work/sampling.out"))) failed=$((failed + $(grep -c '^not ok - ' "$work/sampling.out")))
   fi
   bash deploy/local/stack.sh stop > /dev/null
 fi

@@ -96,6 +96,8 @@ export async function acquireServices(config: DrillConfig, runDir: string): Prom
     env: {
       FAULT_INJECTION: 'enabled',
       ADMIN_TOKEN: config.adminToken,
+      // Every span to the local stack's Collector, whose sampling tier decides what to keep.
+      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
       JWT_SECRET: config.jwtSecret,
     },
     dataDir: path.join(runDir, 'data'),

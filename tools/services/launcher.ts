@@ -52,6 +52,8 @@ export interface LaunchOptions {
    * `--require ./instrumentation.js` (the benchmark's `peer` setup).
    */
   preload?: readonly string[];
+  /** The builds to start, `<builds>/<service>/main.js`, relative to the root; `dist/apps` when unset. */
+  builds?: string;
 }
 
 export interface RunningServices {
@@ -100,7 +102,7 @@ export async function startServices(options: LaunchOptions): Promise<RunningServ
 
   const start = async (name: ServiceName, env: Record<string, string> = {}) => {
     const root = repoRoot();
-    const dist = join(root, 'dist/apps', name);
+    const dist = join(root, options.builds ?? 'dist/apps', name);
     // The service writes its stdout and stderr to the file itself, as under
     // `node main.js >> service.log`: copying them through a pipe in this process
     // would spend the launcher's CPU on every log line, on the same cores as the

@@ -15,6 +15,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 )
@@ -22,16 +23,19 @@ import (
 // The kinds deploy/k8s renders, each with the API type it must decode into without unknown
 // or mistyped fields (what the API server's strict field validation would reject).
 var kinds = map[string]func() any{
-	"v1/Namespace":                            func() any { return &corev1.Namespace{} },
-	"v1/ConfigMap":                            func() any { return &corev1.ConfigMap{} },
-	"v1/Secret":                               func() any { return &corev1.Secret{} },
-	"v1/Service":                              func() any { return &corev1.Service{} },
-	"apps/v1/Deployment":                      func() any { return &appsv1.Deployment{} },
-	"policy/v1/PodDisruptionBudget":           func() any { return &policyv1.PodDisruptionBudget{} },
-	"autoscaling/v2/HorizontalPodAutoscaler":  func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
-	"networking.k8s.io/v1/NetworkPolicy":      func() any { return &networkingv1.NetworkPolicy{} },
-	"monitoring.coreos.com/v1/ServiceMonitor": func() any { return &monitoringv1.ServiceMonitor{} },
-	"monitoring.coreos.com/v1/PrometheusRule": func() any { return &monitoringv1.PrometheusRule{} },
+	"v1/Namespace":                      func() any { return &corev1.Namespace{} },
+	"v1/ConfigMap":                      func() any { return &corev1.ConfigMap{} },
+	"v1/Secret":                         func() any { return &corev1.Secret{} },
+	"v1/Service":                        func() any { return &corev1.Service{} },
+	"v1/ServiceAccount":                 func() any { return &corev1.ServiceAccount{} },
+	"apps/v1/Deployment":                func() any { return &appsv1.Deployment{} },
+	"rbac.authorization.k8s.io/v1/Role": func() any { return &rbacv1.Role{} },
+	"rbac.authorization.k8s.io/v1/RoleBinding": func() any { return &rbacv1.RoleBinding{} },
+	"policy/v1/PodDisruptionBudget":            func() any { return &policyv1.PodDisruptionBudget{} },
+	"autoscaling/v2/HorizontalPodAutoscaler":   func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
+	"networking.k8s.io/v1/NetworkPolicy":       func() any { return &networkingv1.NetworkPolicy{} },
+	"monitoring.coreos.com/v1/ServiceMonitor":  func() any { return &monitoringv1.ServiceMonitor{} },
+	"monitoring.coreos.com/v1/PrometheusRule":  func() any { return &monitoringv1.PrometheusRule{} },
 }
 
 func checkKubernetes(in io.Reader) []string {

@@ -13,6 +13,8 @@ import { startUpstreamTestApp } from './upstream-test-app';
 const TIMEOUT_MS = 200;
 
 interface SeenRequest {
+  /** The caller's port: the same for calls over one kept-alive connection. */
+  port?: number;
   method?: string;
   url?: string;
   headers: IncomingHttpHeaders;
@@ -33,7 +35,13 @@ describe('UpstreamClient', () => {
         let body = '';
         request.on('data', (chunk: Buffer) => (body += chunk.toString()));
         request.on('end', () => {
-          seen.push({ method: request.method, url: request.url, headers: request.headers, body });
+          seen.push({
+            port: request.socket.remotePort,
+            method: request.method,
+            url: request.url,
+            headers: request.headers,
+            body,
+          });
           const reply = (status: number, payload: unknown) =>
             response
               .writeHead(status, { 'content-type': 'application/json' })
@@ -55,6 +63,8 @@ describe('UpstreamClient', () => {
               return response.writeHead(200).end('<html>oops</html>');
             case '/orders/slow':
               return; // never answers
+            case '/orders/stalled':
+              return response.writeHead(200).write('{"id":'); // begins, never ends
             default:
               return reply(404, { statusCode: 404, message: 'unknown stub route' });
           }
@@ -175,6 +185,17 @@ describe('UpstreamClient', () => {
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 10);
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 2_000);
     expect(await upstreamCount('order-service', 'timeout')).toBe(timeouts + 1);
+  });
+
+  it('answers 504 when the answer begins but stalls past the deadline', async () => {
+    const error = await failure(orders.request('/orders/stalled'));
+    expect(toErrorBody(error).statusCode).toBe(504);
+  });
+
+  it('keeps the connection alive between calls', async () => {
+    for (let call = 0; call < 6; call++) await products.request('/products/1');
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen.map((request) => request.port)).size).toBe(1);
   });
 
   it('counts and times every answered call by its HTTP status', async () => {

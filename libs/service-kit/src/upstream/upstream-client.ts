@@ -45,10 +45,12 @@ class UpstreamTimeout extends Error {}
  * becomes 503 and a deadline past becomes 504 for our own caller, quickly,
  * so nothing upstream can hang this service.
  *
- * node:http with a keep-alive agent rather than global fetch: on the hot path
- * of every gateway request, fetch's WHATWG layers (streams, Headers, an
- * AbortSignal.timeout timer that still fires and builds a DOMException after
- * the call is done) cost more CPU than the call itself (bench/README.md).
+ * node:http with a keep-alive agent rather than global fetch, as measured
+ * (docs/results/telemetry-choices.md): a fetch call costs the caller 65-80 µs
+ * more CPU (its WHATWG layers: streams, Headers, Response), and the undici
+ * instrumentation that would trace it saves only 10-25 µs of that over the
+ * http instrumentation's client side; with every service on fetch, the
+ * benchmark's baseline and default both spent more CPU per request.
  *
  * It makes no span and writes no `traceparent` itself: the http
  * instrumentation (`@obs/telemetry/sdk`) traces node:http, so each call is a
