@@ -27,7 +27,7 @@ const FLUSH_INTERVAL_MS = 250;
 
 /**
  * stdout for the JSON logs, buffered: one write(2) per line was the largest
- * cost of request logging under load (bench/README.md). pino's destination
+ * cost of request logging under load (docs/results/bench-2026-11-29.md). pino's destination
  * (sonic-boom) gathers lines until `minLength` and writes them asynchronously;
  * pino flushes it synchronously when the process exits, and the module flushes
  * it at application shutdown.
