@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   callersOf,
   defaultUrl,
@@ -46,5 +48,28 @@ describe('the service topology', () => {
     expect(distinct(specs.flatMap((spec) => spec.urlVariable ?? []))).toBe(true);
     expect(defaultUrl('order-service')).toBe('http://localhost:8083');
     expect(callersOf('order-service')).toEqual(['api-gateway', 'agent-service']);
+  });
+});
+
+describe('docs/interfaces.md', () => {
+  // The table under "Services and ports": | service | port | URL variable | calls |
+  const doc = readFileSync(join(__dirname, '../../../docs/interfaces.md'), 'utf8');
+  const section = doc.split('## Services and ports')[1]?.split('\n## ')[0] ?? '';
+  const rows = section
+    .split('\n')
+    .filter((line) => /^\| [a-z-]+ +\| \d+/.test(line))
+    .map((line) => line.split('|').map((cell) => cell.trim()));
+
+  it('lists every service with its port, URL variable and callees as the topology has them', () => {
+    expect(rows.map(([, name]) => name)).toEqual([...SERVICE_NAMES]);
+    for (const [, name, port, variable, calls] of rows) {
+      const spec = TOPOLOGY[name as ServiceName];
+      expect({ name, port: Number(port), variable, calls }).toEqual({
+        name,
+        port: spec.port,
+        variable: spec.urlVariable ? `\`${spec.urlVariable}\`` : '—',
+        calls: spec.calls.length > 0 ? spec.calls.join(', ') : '—',
+      });
+    }
   });
 });
