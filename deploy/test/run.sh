@@ -155,6 +155,11 @@ check "generated dashboards equal the committed JSON" "$node_bin" deploy/grafana
 check "dashboard queries are valid PromQL/LogQL on known metrics, every panel described" \
   "$stackcheck" queries deploy/test/metrics deploy/prometheus/rules deploy/grafana/dashboards/*.json
 
+# --- LogQL: every query in the docs, dashboards and datasource links, on the fields Loki stores ---
+check "LogQL parser and Loki field model (go test)" bash -c 'cd deploy/test/stackcheck && go test ./...'
+check "every LogQL query (docs, dashboards, datasources) parses and uses only fields Loki stores" bash -c \
+  '"$0" logql deploy/test/logs/fields.txt $(git ls-files "*.md") deploy/grafana/dashboards/*.json deploy/grafana/provisioning/datasources/*.yml' "$stackcheck"
+
 # --- runbooks ---
 alerts=$(grep -ho '^ *- alert: [A-Za-z0-9]*' deploy/prometheus/rules/*.yml | awk '{print $3}' | sort -u)
 runbooks=$(ls docs/runbooks/*.md 2>/dev/null | xargs -n1 basename 2>/dev/null | sed 's/\.md$//' | grep -v '^README$' | sort -u)
@@ -189,7 +194,8 @@ else
     grep -q '^ok - \|^not ok - ' "$work/live.out" || { echo "not ok - live-stack.ts ran"; failed=$((failed + 1)); }
     check "every Grafana link (exemplar, derived field, trace to logs) resolves against the backends' answers" \
       "$stackcheck" links deploy/grafana/provisioning/datasources/datasources.yml \
-      "$work/live/trace.json" "$STACK_DIR/otelcol/logs.jsonl" "$work/live/exemplars.json" "$(cat "$work/live/unsampled-trace-id" 2>/dev/null)"
+      "$work/live/trace.json" "$STACK_DIR/otelcol/logs.jsonl" "$work/live/exemplars.json" "$(cat "$work/live/unsampled-trace-id" 2>/dev/null)" \
+      deploy/test/logs/fields.txt
   fi
   bash deploy/local/stack.sh stop > /dev/null
 fi
