@@ -18,9 +18,18 @@
 #                  `for` durations never change.
 #   STACK_DIR      data, logs, rendered configs and pid files (default .data/stack)
 #   PAGER_WEBHOOK_URL, CHAT_WEBHOOK_URL, INFO_WEBHOOK_URL, WATCHDOG_WEBHOOK_URL
-#                  Alertmanager receivers (default http://127.0.0.1:9095/<receiver>, the sink)
-#   PROMETHEUS_EXTERNAL_URL, ALERTMANAGER_EXTERNAL_URL
-#                  the URLs alerts and notifications link to (default http://127.0.0.1:9090, :9093)
+#                  Alertmanager's generic webhooks (default http://127.0.0.1:9095/<receiver>, the sink)
+#   PAGERDUTY_ROUTING_KEY, PAGERDUTY_URL, SLACK_WEBHOOK_URL, SLACK_CHANNEL, SMTP_SMARTHOST,
+#   SMTP_FROM, ALERT_EMAIL_TO, SMTP_AUTH_USERNAME, SMTP_AUTH_PASSWORD, SMTP_REQUIRE_TLS
+#                  Alertmanager's PagerDuty, Slack and email receivers, each on when given
+#                  (docs/alert-delivery.md). Secrets and webhook URLs are written to files in
+#                  $STACK_DIR/secrets (mode 600) that the rendered config names.
+#   STACK_FAKE_RECEIVERS  true: also start the fake PagerDuty, Slack and SMTP server
+#                  (deploy/test/fake-receivers; HTTP 9096, SMTP 9025) and point those receivers
+#                  at them, unless set otherwise above
+#   PROMETHEUS_EXTERNAL_URL, ALERTMANAGER_EXTERNAL_URL, JAEGER_EXTERNAL_URL, GRAFANA_EXTERNAL_URL
+#                  the URLs alerts and notifications link to (default http://127.0.0.1:9090,
+#                  :9093, :16686, and http://localhost:3000)
 # Ports (fixed, as in the contract): Prometheus 9090, Alertmanager 9093, OTLP 4317/4318, Jaeger UI
 # and API 16686, webhook sink 9095; the Collector's health 13133, own metrics 8888, span metrics
 # 8889; Jaeger's OTLP gRPC 14317, health 14133, own metrics 14269.
@@ -37,11 +46,13 @@ run_dir=$stack_dir/run
 log_dir=$stack_dir/logs
 config_dir=$stack_dir/config
 components=(webhook-sink alertmanager prometheus jaeger otelcol)
-declare -A port=([prometheus]=9090 [alertmanager]=9093 [webhook-sink]=9095 [jaeger]=16686 [otelcol]=4318)
+if [ "${STACK_FAKE_RECEIVERS:-false}" = true ]; then components=(fake-receivers "${components[@]}"); fi
+declare -A port=([prometheus]=9090 [alertmanager]=9093 [webhook-sink]=9095 [jaeger]=16686 [otelcol]=4318
+  [fake-receivers]=9096)
 # Each component's readiness URL (the Collector and Jaeger answer on their health ports).
 declare -A ready=([prometheus]=http://127.0.0.1:9090/-/ready [alertmanager]=http://127.0.0.1:9093/-/ready
   [webhook-sink]=http://127.0.0.1:9095/health [jaeger]=http://127.0.0.1:14133/status
-  [otelcol]=http://127.0.0.1:13133/)
+  [otelcol]=http://127.0.0.1:13133/ [fake-receivers]=http://127.0.0.1:9096/health)
 export PATH=$repo/.tools/bin:$PATH
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -62,13 +73,37 @@ render_configs() {
       -e "s/^  evaluation_interval: .*/  evaluation_interval: $scrape/" \
       "$repo/deploy/prometheus/prometheus.yml" > "$config_dir/prometheus.yml"
   ln -sfn "$repo/deploy/prometheus/rules" "$config_dir/rules"
-  local sink=http://127.0.0.1:${port[webhook-sink]}
-  PAGER_WEBHOOK_URL=${PAGER_WEBHOOK_URL:-$sink/pager} \
-  CHAT_WEBHOOK_URL=${CHAT_WEBHOOK_URL:-$sink/chat} \
-  INFO_WEBHOOK_URL=${INFO_WEBHOOK_URL:-$sink/info} \
-  WATCHDOG_WEBHOOK_URL=${WATCHDOG_WEBHOOK_URL:-$sink/watchdog} \
-  ALERTMANAGER_GROUP_WAIT=$group_wait ALERTMANAGER_GROUP_INTERVAL=$group_interval \
-    sh "$repo/deploy/alertmanager/render.sh" "$repo/deploy/alertmanager/alertmanager.yml.tmpl" "$config_dir/alertmanager.yml"
+  render_alertmanager "$group_wait" "$group_interval"
+}
+
+# Alertmanager's receivers: every secret and webhook URL goes into a file of $STACK_DIR/secrets
+# (named like its variable), which the rendered config names; the rest is the environment.
+render_alertmanager() {
+  local sink=http://127.0.0.1:${port[webhook-sink]} fake=http://127.0.0.1:${port[fake-receivers]}
+  local -A secret=(
+    [PAGER_WEBHOOK_URL]=${PAGER_WEBHOOK_URL:-$sink/pager} [CHAT_WEBHOOK_URL]=${CHAT_WEBHOOK_URL:-$sink/chat}
+    [INFO_WEBHOOK_URL]=${INFO_WEBHOOK_URL:-$sink/info} [WATCHDOG_WEBHOOK_URL]=${WATCHDOG_WEBHOOK_URL:-$sink/watchdog}
+    [PAGERDUTY_ROUTING_KEY]=${PAGERDUTY_ROUTING_KEY:-} [SLACK_WEBHOOK_URL]=${SLACK_WEBHOOK_URL:-}
+    [SMTP_AUTH_PASSWORD]=${SMTP_AUTH_PASSWORD:-})
+  local -a settings=()
+  if [ "${STACK_FAKE_RECEIVERS:-false}" = true ]; then
+    secret[PAGERDUTY_ROUTING_KEY]=${PAGERDUTY_ROUTING_KEY:-fake-routing-key}
+    secret[SLACK_WEBHOOK_URL]=${SLACK_WEBHOOK_URL:-$fake/services/T0000/B0000/fake}
+    settings=("PAGERDUTY_URL=${PAGERDUTY_URL:-$fake/v2/enqueue}" "SMTP_SMARTHOST=${SMTP_SMARTHOST:-127.0.0.1:9025}"
+      "SMTP_FROM=${SMTP_FROM:-alertmanager@localhost}" "ALERT_EMAIL_TO=${ALERT_EMAIL_TO:-oncall@localhost}"
+      "SMTP_REQUIRE_TLS=${SMTP_REQUIRE_TLS:-false}")
+  fi
+  local secrets_dir=$stack_dir/secrets name
+  rm -rf "$secrets_dir" && (umask 077 && mkdir -p "$secrets_dir")
+  for name in "${!secret[@]}"; do
+    if [ -n "${secret[$name]}" ]; then (umask 077 && printf '%s\n' "${secret[$name]}" > "$secrets_dir/$name"); fi
+  done
+  for template in alertmanager.yml notifications.tmpl; do
+    env "${settings[@]}" ALERTMANAGER_SECRETS_DIR="$secrets_dir" \
+      ALERTMANAGER_GROUP_WAIT="$1" ALERTMANAGER_GROUP_INTERVAL="$2" \
+      JAEGER_EXTERNAL_URL="${JAEGER_EXTERNAL_URL:-http://127.0.0.1:${port[jaeger]}}" \
+      sh "$repo/deploy/alertmanager/render.sh" "$repo/deploy/alertmanager/${template/%.yml/.yml.tmpl}" "$config_dir/$template"
+  done
 }
 
 command_for() {
@@ -97,6 +132,8 @@ command_for() {
       echo jaeger "--config=$repo/deploy/jaeger/config.yaml" ;;
     webhook-sink)
       echo node "$repo/deploy/webhook-sink/sink.mjs" ;;
+    fake-receivers)
+      echo node "$repo/deploy/test/fake-receivers/fake-receivers.mjs" ;;
   esac
 }
 
@@ -147,11 +184,14 @@ start_all() {
   echo "  Jaeger        http://127.0.0.1:${port[jaeger]}   (API: /api/traces/<trace id>; the UI is a placeholder in a source build)"
   echo "  Collector     OTLP 127.0.0.1:4317 (gRPC), 127.0.0.1:4318 (HTTP); logs to $stack_dir/otelcol/logs.jsonl"
   echo "  webhook sink  http://127.0.0.1:${port[webhook-sink]}/notifications   (records to $stack_dir/webhook-sink/notifications.jsonl)"
+  if alive fake-receivers; then
+    echo "  fake PagerDuty, Slack and SMTP  http://127.0.0.1:${port[fake-receivers]}/received   (SMTP 127.0.0.1:9025)"
+  fi
   echo "  scraping the services on 127.0.0.1:8080-8084 (start them with 'OTEL_LOGS_EXPORTER=otlp npm start')"
 }
 
 stop_all() {
-  for c in otelcol jaeger prometheus alertmanager webhook-sink; do
+  for c in otelcol jaeger prometheus alertmanager webhook-sink fake-receivers; do
     local pid; pid=$(pid_of "$c")
     [ -n "$pid" ] || continue
     if kill -0 "$pid" 2>/dev/null; then

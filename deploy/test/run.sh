@@ -47,13 +47,6 @@ stackcheck=$repo/.tools/bin/stackcheck
 (cd deploy/test/stackcheck && go build -o "$stackcheck" .) > "$work/build.log" 2>&1 ||
   { echo "# building stackcheck failed:"; sed 's/^/#   /' "$work/build.log" | tail -n 20; }
 
-render_alertmanager() {
-  PAGER_WEBHOOK_URL=http://127.0.0.1:9/pager CHAT_WEBHOOK_URL=http://127.0.0.1:9/chat \
-    INFO_WEBHOOK_URL=http://127.0.0.1:9/info WATCHDOG_WEBHOOK_URL=http://127.0.0.1:9/watchdog \
-    sh deploy/alertmanager/render.sh deploy/alertmanager/alertmanager.yml.tmpl "$work/alertmanager.yml"
-}
-render_alertmanager
-
 # --- Prometheus ---
 for config in deploy/prometheus/prometheus*.yml; do
   check "promtool check config $(basename "$config")" promtool check config "$config"
@@ -114,17 +107,15 @@ check "compose and Kubernetes images are the versions install-tools.sh built" ba
   want deploy/k8s/observability/otel-collector.yaml "nestjs-observability/otelcol:$otel"
   echo "Prometheus $prom, Alertmanager $am, Jaeger $jaeger, Collector $otel"; exit $status'
 
-# --- Alertmanager ---
-check "amtool check-config (rendered template)" amtool check-config "$work/alertmanager.yml"
-while IFS='|' read -r receivers labels; do
-  case $receivers in '' | \#*) continue ;; esac
-  receivers=${receivers//[[:space:]]/}
-  # shellcheck disable=SC2086 # labels are separate words on purpose
-  check "route $(echo $labels) -> $receivers" \
-    amtool config routes test --config.file="$work/alertmanager.yml" --verify.receivers="$receivers" $labels
-done < deploy/alertmanager/tests/routes.txt
+# --- Alertmanager (deploy/alertmanager/tests) ---
+check "Alertmanager receivers on and off: amtool check-config and routes.txt for every set-up" \
+  "$node_bin" deploy/alertmanager/tests/receivers.test.mjs
+check "notification templates render as tests/golden (amtool template render)" bash deploy/alertmanager/tests/golden.sh
+check "Kubernetes Alertmanager values are generated from the templates" "$node_bin" deploy/alertmanager/helm-values.mjs --check
 check "live inhibition and notification test (alertmanager + webhook sink)" \
   "$node_bin" deploy/alertmanager/tests/inhibition.test.mjs
+check "live delivery to fake PagerDuty, Slack and SMTP (alertmanager + deploy/test/fake-receivers)" \
+  "$node_bin" deploy/alertmanager/tests/delivery.test.mjs
 
 # --- compose ---
 # Test values for the secrets .env must provide; the real .env is never read here.

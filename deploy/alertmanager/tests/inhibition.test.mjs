@@ -2,63 +2,11 @@
 // reads which ones Alertmanager inhibits (status.inhibitedBy), and checks that the webhook
 // sink receives the notifications the routes promise. Run by deploy/test/run.sh:
 //   node deploy/alertmanager/tests/inhibition.test.mjs
-// ALERTMANAGER_BIN overrides the binary (default: alertmanager, else Debian's prometheus-alertmanager).
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { freePort, postAlerts, repo, session, waitFor } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const work = mkdtempSync(join(tmpdir(), 'am-inhibition-'));
-const children = [];
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function alertmanagerBinary() {
-  if (process.env.ALERTMANAGER_BIN) return process.env.ALERTMANAGER_BIN;
-  const found = spawnSync(
-    'sh',
-    ['-c', 'command -v alertmanager || command -v prometheus-alertmanager'],
-    { encoding: 'utf8' },
-  );
-  return found.stdout.trim() || 'alertmanager';
-}
-
-async function waitFor(what, check, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function start(command, args, env) {
-  const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  child.on('exit', (code) => code && console.error(`${command} exited ${code}:\n${stderr}`));
-  children.push(child);
-  return child;
-}
+const { start, startAlertmanager, stop, work } = session('am-inhibition');
 
 const alert = (labels) => ({
   labels,
@@ -155,50 +103,24 @@ const keyOf = (labels) =>
   Object.keys(sent).find((key) => identity(sent[key].labels) === identity(labels));
 
 try {
-  const [amPort, sinkPort] = [await freePort(), await freePort()];
+  const sinkPort = await freePort();
   const sink = `http://127.0.0.1:${sinkPort}`;
-  const render = spawnSync(
-    'sh',
-    [
-      join(here, '..', 'render.sh'),
-      join(here, '..', 'alertmanager.yml.tmpl'),
-      join(work, 'alertmanager.yml'),
-    ],
-    {
-      env: {
-        ...process.env,
-        PAGER_WEBHOOK_URL: `${sink}/pager`,
-        CHAT_WEBHOOK_URL: `${sink}/chat`,
-        INFO_WEBHOOK_URL: `${sink}/info`,
-        WATCHDOG_WEBHOOK_URL: `${sink}/watchdog`,
-        ALERTMANAGER_GROUP_WAIT: '1s',
-        ALERTMANAGER_GROUP_INTERVAL: '5s',
-      },
-      encoding: 'utf8',
-    },
-  );
-  assert.equal(render.status, 0, render.stderr);
-
-  start(process.execPath, [join(here, '..', '..', 'webhook-sink', 'sink.mjs')], {
+  start(process.execPath, [join(repo, 'deploy', 'webhook-sink', 'sink.mjs')], {
     WEBHOOK_SINK_PORT: String(sinkPort),
     WEBHOOK_SINK_FILE: join(work, 'notifications.jsonl'),
   });
-  start(alertmanagerBinary(), [
-    `--config.file=${join(work, 'alertmanager.yml')}`,
-    `--storage.path=${join(work, 'data')}`,
-    `--web.listen-address=127.0.0.1:${amPort}`,
-    '--cluster.listen-address=',
-  ]);
-  const am = `http://127.0.0.1:${amPort}`;
-  await waitFor('alertmanager', async () => (await fetch(`${am}/-/ready`)).ok);
+  // The generic webhooks only, as the local stack has them by default.
+  const am = await startAlertmanager(
+    { ALERTMANAGER_GROUP_WAIT: '1s', ALERTMANAGER_GROUP_INTERVAL: '5s' },
+    {
+      PAGER_WEBHOOK_URL: `${sink}/pager`,
+      CHAT_WEBHOOK_URL: `${sink}/chat`,
+      INFO_WEBHOOK_URL: `${sink}/info`,
+      WATCHDOG_WEBHOOK_URL: `${sink}/watchdog`,
+    },
+  );
   await waitFor('webhook sink', async () => (await fetch(`${sink}/health`)).ok);
-
-  const post = await fetch(`${am}/api/v2/alerts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(Object.values(sent)),
-  });
-  assert.equal(post.status, 200, await post.text());
+  await postAlerts(am, Object.values(sent));
 
   // inhibitedBy holds the fingerprints of the inhibiting alerts.
   const alerts = await waitFor('all alerts with their inhibition settled', async () => {
@@ -245,6 +167,5 @@ try {
   );
   console.log('# notifications: pager, chat and watchdog received what the routes promise');
 } finally {
-  for (const child of children) child.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
+  stop();
 }
