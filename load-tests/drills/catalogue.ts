@@ -1,7 +1,11 @@
-// The nine drills: which fault each injects, which alert it must raise, and which other alerts
-// the same incident may legitimately raise. Thresholds and `for` come from the production rules
-// in deploy/prometheus/rules/ unchanged; budgets below are "rule `for` + evaluation slack".
-import type { ServiceName } from './config.ts';
+// Every drill, declared here and nowhere else: which fault each injects, which alert it must
+// raise, which other alerts the same incident may legitimately raise, and any further
+// expectations. Thresholds and `for` come from the production rules in deploy/prometheus/rules/
+// unchanged; budgets below are "rule `for` + evaluation slack".
+//
+// A new drill is one more entry in DRILLS. A new kind of fault is a member of `Fault` plus its
+// handler in faults.ts; a new kind of expectation is an `Expectation` in `alsoExpected`.
+import type { DrillConfig, ServiceName } from './config.ts';
 
 export type Severity = 'critical' | 'warning';
 
@@ -22,11 +26,35 @@ export interface Probe {
   auth?: boolean;
 }
 
+/** The incident as the runner saw it, for expectations checked after it. */
+export interface Incident {
+  config: DrillConfig;
+  faultStartedAt: Date;
+  /** When the expected alert reached the webhook sink (undefined: it never did). */
+  detectedAt?: Date;
+  clearedAt: Date;
+  /** When its resolved notification reached the webhook sink (undefined: it never did). */
+  resolvedAt?: Date;
+}
+
+/**
+ * An expectation beyond the alert at the webhook sink (a receiver that must have been notified,
+ * a log line that must exist, ...), checked once the fault is cleared and the alert resolved.
+ */
+export interface Expectation {
+  /** What is expected, as the timeline shows it. */
+  description: string;
+  /** What was not met (empty when it was); each entry fails the drill. */
+  check(incident: Incident): Promise<string[]>;
+}
+
 export interface Drill {
   name: string;
   description: string;
   fault: Fault;
   expected: AlertMatcher & { alertname: string; service: string; severity: Severity };
+  /** Further expectations of the same incident, checked after it resolved. */
+  alsoExpected?: Expectation[];
   /** Alerts the same fault raises by design (symptoms upstream, SLO burn), with the reason. */
   tolerated: { match: AlertMatcher; why: string }[];
   /** Journey weights for the drill's k6 load (see MIX in load-tests/README.md). */

@@ -13,6 +13,7 @@ import { readConfig } from './config.ts';
 import { classify } from './drill.ts';
 import type { DrillRecord } from './drill.ts';
 import { panelsEmptyInEveryDrill } from './panels.ts';
+import { SERVICE_NAMES, TOPOLOGY } from '../../libs/api-contracts/src/topology.ts';
 
 function record(drill: string, overrides: Partial<DrillRecord> = {}): DrillRecord {
   return {
@@ -198,5 +199,32 @@ describe('incident panels over a suite', () => {
       undefined,
     );
     assert.equal(panelsEmptyInEveryDrill(config(), [record('service-down')]), undefined);
+  });
+});
+
+describe('readConfig', () => {
+  it("finds running services on the topology's ports, or at their URL variables", () => {
+    const defaults = readConfig({});
+    for (const name of SERVICE_NAMES)
+      assert.equal(defaults.serviceUrls[name], `http://127.0.0.1:${TOPOLOGY[name].port}`);
+    const set = readConfig({ BASE_URL: 'http://gw:1', ORDER_SERVICE_URL: 'http://orders:2' });
+    assert.equal(set.gatewayUrl, 'http://gw:1');
+    assert.equal(set.serviceUrls['api-gateway'], 'http://gw:1');
+    assert.equal(set.serviceUrls['order-service'], 'http://orders:2');
+    assert.equal(set.serviceUrls['user-service'], defaults.serviceUrls['user-service']);
+  });
+
+  it('refuses a malformed setting, naming its variable', () => {
+    assert.throws(() => readConfig({ DRILL_RATE: 'fast' }), /DRILL_RATE/);
+    assert.throws(() => readConfig({ DRILL_RATE: '0' }), /DRILL_RATE/);
+    assert.throws(() => readConfig({ DRILL_WARMUP_SECONDS: '-1' }), /DRILL_WARMUP_SECONDS/);
+    assert.throws(() => readConfig({ DRILL_SERVICES: 'launch' }), /DRILL_SERVICES/);
+    assert.throws(() => readConfig({ DRILL_STORAGE: 'sqlite' }), /DRILL_STORAGE/);
+  });
+
+  it('restarts the stack empty before each drill of a suite unless DRILL_FRESH_STACK says', () => {
+    assert.equal(readConfig({}).freshStack, undefined);
+    assert.equal(readConfig({ DRILL_FRESH_STACK: '0' }).freshStack, false);
+    assert.equal(readConfig({ DRILL_FRESH_STACK: '1' }).freshStack, true);
   });
 });

@@ -5,21 +5,21 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import type { DrillConfig } from './config.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const STACK = path.join(REPO, 'deploy/local/stack.sh');
 
 /** DRILL_FRESH_STACK=1 (the default for a suite): restart the background stack empty before each drill. */
-export function wantsFreshStack(suite: boolean): boolean {
-  return (process.env.DRILL_FRESH_STACK ?? (suite ? '1' : '0')) === '1';
+export function wantsFreshStack(config: DrillConfig, suite: boolean): boolean {
+  return config.freshStack ?? suite;
 }
 
-export function restartStackEmpty(note: (line: string) => void): void {
-  const env = { ...process.env, STACK_PROFILE: process.env.STACK_PROFILE ?? 'drill' };
-  const stackDir = process.env.STACK_DIR ?? path.join(REPO, '.data/stack');
+export function restartStackEmpty(config: DrillConfig, note: (line: string) => void): void {
+  const env = { ...process.env, STACK_PROFILE: config.stackProfile, STACK_DIR: config.stackDir };
   spawnSync('bash', [STACK, 'stop'], { env, stdio: 'ignore' });
   for (const part of ['prometheus', 'alertmanager', 'webhook-sink']) {
-    rmSync(path.join(stackDir, part), { recursive: true, force: true });
+    rmSync(path.join(config.stackDir, part), { recursive: true, force: true });
   }
   const started = spawnSync('bash', [STACK, 'start'], { env, encoding: 'utf8' });
   if (started.status !== 0) throw new Error(`stack.sh start failed: ${started.stderr}`);

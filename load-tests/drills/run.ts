@@ -31,7 +31,13 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const config = readConfig();
+  let config: DrillConfig;
+  try {
+    config = readConfig();
+  } catch (error) {
+    console.error(`drill: ${(error as Error).message}`);
+    return 2;
+  }
 
   if (command === 'list') {
     for (const d of DRILLS) {
@@ -86,7 +92,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     for (const drill of drills) {
       console.log(`drill ${drill.name}: expects ${describe(drill.expected)}`);
-      if (wantsFreshStack(suite)) restartStackEmpty((line) => console.log(`  ${line}`));
+      if (wantsFreshStack(config, suite))
+        restartStackEmpty(config, (line) => console.log(`  ${line}`));
       const outcome = await Promise.race([
         runDrill(drill, { config, services, runStamp }),
         interrupted,

@@ -4,7 +4,7 @@
 // FAULT_INJECTION=enabled and the same ADMIN_TOKEN; service-down is then skipped.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { SERVICES, SERVICE_PORTS } from './config.ts';
+import { SERVICE_NAMES } from './config.ts';
 import type { DrillConfig, ServiceName } from './config.ts';
 import { isUp } from './http.ts';
 
@@ -40,8 +40,7 @@ const POSTGRES = path.resolve(import.meta.dirname, '../../tools/postgres/postgre
  * emptied) here. The embedded PGlite grows each storage service by hundreds of MB under
  * load, which would trip HighMemoryUsage on its own. DRILL_STORAGE=embedded uses PGlite.
  */
-function postgresForDrills(): string | undefined {
-  if (process.env.DRILL_STORAGE === 'embedded') return undefined;
+function emptyPostgres(): string {
   for (const command of ['start', 'reset']) {
     const result = spawnSync('bash', [POSTGRES, command], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`postgres.sh ${command} failed: ${result.stderr}`);
@@ -53,38 +52,20 @@ function postgresForDrills(): string | undefined {
 
 const LAUNCHER = path.resolve(import.meta.dirname, '../../tools/services/launcher.ts');
 
-// The same variables the services use to find each other (CONTRACT.md), plus BASE_URL for the gateway.
-const URL_VARIABLES: Record<ServiceName, string> = {
-  'api-gateway': 'BASE_URL',
-  'user-service': 'USER_SERVICE_URL',
-  'product-service': 'PRODUCT_SERVICE_URL',
-  'order-service': 'ORDER_SERVICE_URL',
-  'agent-service': 'AGENT_SERVICE_URL',
-};
-
-function runningUrls(): Record<ServiceName, string> {
-  return Object.fromEntries(
-    SERVICES.map((s) => [
-      s,
-      process.env[URL_VARIABLES[s]] ?? `http://127.0.0.1:${SERVICE_PORTS[s]}`,
-    ]),
-  ) as Record<ServiceName, string>;
-}
-
-/** Services answering /health/ready on the default ports right now. */
-export async function readyServices(urls = runningUrls()): Promise<ServiceName[]> {
+/** Services answering /health/ready at the configured URLs right now. */
+async function readyServices(urls: Record<ServiceName, string>): Promise<ServiceName[]> {
   const ready = await Promise.all(
-    SERVICES.map(async (s) => ((await isUp(`${urls[s]}/health/ready`)) ? s : undefined)),
+    SERVICE_NAMES.map(async (s) => ((await isUp(`${urls[s]}/health/ready`)) ? s : undefined)),
   );
   return ready.filter((s): s is ServiceName => s !== undefined);
 }
 
 export async function acquireServices(config: DrillConfig, runDir: string): Promise<Services> {
-  const mode = process.env.DRILL_SERVICES ?? 'auto';
-  const alreadyUp = await readyServices();
+  const alreadyUp = await readyServices(config.serviceUrls);
+  const allUp = alreadyUp.length === SERVICE_NAMES.length;
 
-  if (mode === 'running' || (mode === 'auto' && alreadyUp.length === SERVICES.length)) {
-    if (alreadyUp.length !== SERVICES.length) {
+  if (config.servicesMode === 'running' || allUp) {
+    if (!allUp) {
       throw new Error(
         `DRILL_SERVICES=running but only ${alreadyUp.join(', ') || 'none'} answer /health/ready`,
       );
@@ -95,7 +76,7 @@ export async function acquireServices(config: DrillConfig, runDir: string): Prom
       );
     };
     return {
-      urls: runningUrls(),
+      urls: config.serviceUrls,
       canRestart: false,
       stop: unsupported,
       start: unsupported,
@@ -115,11 +96,11 @@ export async function acquireServices(config: DrillConfig, runDir: string): Prom
     env: {
       FAULT_INJECTION: 'enabled',
       ADMIN_TOKEN: config.adminToken,
-      JWT_SECRET: process.env.JWT_SECRET ?? 'drill-only-jwt-secret',
+      JWT_SECRET: config.jwtSecret,
     },
     dataDir: path.join(runDir, 'data'),
     logDir: path.join(runDir, 'logs'),
-    postgresUrl: postgresForDrills(),
+    postgresUrl: config.storage === 'postgres' ? emptyPostgres() : undefined,
   });
   return {
     urls: launched.urls,
