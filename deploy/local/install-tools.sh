@@ -4,14 +4,15 @@
 #   alertmanager, amtool      github.com/prometheus/alertmanager   deploy/local/tools/alertmanager/go.mod
 #   jaeger                    github.com/jaegertracing/jaeger      deploy/local/tools/jaeger/go.mod
 #   otelcol                   Collector builder distribution       deploy/otel-collector/manifest.yaml
+#   node_exporter             github.com/prometheus/node_exporter  deploy/local/tools/node_exporter/go.mod
 # Each version is pinned once, in the file named beside it (a Go tool dependency, or the builder
 # manifest). A build is kept in a cache outside the repo, keyed by name, version and a hash of the
 # files that define it, so other clones and CI reuse it; Go (and the module proxy) is needed only
 # when that cache misses. Used by deploy/local/stack.sh, deploy/test/run.sh and .ci/run; safe to
 # run again (prints nothing when everything is there).
 #
-#   bash deploy/local/install-tools.sh                 # all four
-#   bash deploy/local/install-tools.sh prometheus      # only some: prometheus alertmanager jaeger otelcol
+#   bash deploy/local/install-tools.sh                 # all of them
+#   bash deploy/local/install-tools.sh prometheus      # only some: prometheus alertmanager jaeger otelcol node_exporter
 #
 # Environment:
 #   TOOLS_CACHE  the cache (default ${XDG_CACHE_HOME:-$HOME/.cache}/nestjs-observability-tools)
@@ -115,8 +116,17 @@ build_otelcol() {
   return $status
 }
 
+# The host's CPU, memory, filesystem and network for the local stack (a Linux host; on another OS
+# the same build runs with the collectors that OS has).
+build_node_exporter() {
+  need_go node_exporter "$tools/node_exporter/go.mod"
+  (cd "$tools/node_exporter" && CGO_ENABLED=0 go build -mod=readonly -trimpath -o "$1/node_exporter" \
+    -ldflags "-s -w -X github.com/prometheus/common/version.Version=${2#v} -X github.com/prometheus/common/version.Branch=HEAD -X github.com/prometheus/common/version.Revision=$2" \
+    github.com/prometheus/node_exporter)
+}
+
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(prometheus alertmanager jaeger otelcol)
+[ ${#wanted[@]} -gt 0 ] || wanted=(prometheus alertmanager jaeger otelcol node_exporter)
 for tool in "${wanted[@]}"; do
   case $tool in
     prometheus)
@@ -131,6 +141,9 @@ for tool in "${wanted[@]}"; do
     otelcol)
       install otelcol "$(awk '$1 == "version:" { print "v" $2; exit }' "$repo/deploy/otel-collector/manifest.yaml")" \
         "$(inputs_hash "$repo/deploy/otel-collector/manifest.yaml" "$repo/deploy/otel-collector/go.mod" "$repo/deploy/otel-collector/go.sum")" otelcol ;;
-    *) echo "install-tools: unknown tool '$tool' (prometheus, alertmanager, jaeger, otelcol)" >&2; exit 2 ;;
+    node_exporter)
+      install node_exporter "$(required "$tools/node_exporter/go.mod" github.com/prometheus/node_exporter)" \
+        "$(inputs_hash "$tools/node_exporter/go.mod" "$tools/node_exporter/go.sum")" node_exporter ;;
+    *) echo "install-tools: unknown tool '$tool' (prometheus, alertmanager, jaeger, otelcol, node_exporter)" >&2; exit 2 ;;
   esac
 done

@@ -97,6 +97,7 @@ check "compose and Kubernetes images are the versions install-tools.sh built" ba
   am=$(alertmanager --version 2>&1 | awk "NR == 1 {print \$3}")
   jaeger=$(jaeger version 2> /dev/null | grep -o "\"gitVersion\":\"v[0-9.]*" | sed "s/.*\"v//")
   otel=$(otelcol --version | awk "{print \$3}")
+  node=$(node_exporter --version 2>&1 | awk "NR == 1 {print \$3}")
   status=0
   want() { grep -q "image: $2\$" "$1" || { echo "$1: no image $2"; status=1; }; }
   want deploy/compose/compose.yaml "prom/prometheus:v$prom"
@@ -105,7 +106,8 @@ check "compose and Kubernetes images are the versions install-tools.sh built" ba
   want deploy/k8s/observability/jaeger.yaml "jaegertracing/jaeger:$jaeger"
   want deploy/compose/compose.yaml "nestjs-observability/otelcol:$otel"
   want deploy/k8s/observability/otel-collector.yaml "nestjs-observability/otelcol:$otel"
-  echo "Prometheus $prom, Alertmanager $am, Jaeger $jaeger, Collector $otel"; exit $status'
+  want deploy/compose/compose.yaml "prom/node-exporter:v$node"
+  echo "Prometheus $prom, Alertmanager $am, Jaeger $jaeger, Collector $otel, node_exporter $node"; exit $status'
 
 # --- Alertmanager (deploy/alertmanager/tests) ---
 check "Alertmanager receivers on and off: amtool check-config and routes.txt for every set-up" \
@@ -114,6 +116,7 @@ check "notification templates render as tests/golden (amtool template render)" b
 check "Kubernetes Alertmanager values are generated from the templates" "$node_bin" deploy/alertmanager/helm-values.mjs --check
 check "live inhibition and notification test (alertmanager + webhook sink)" \
   "$node_bin" deploy/alertmanager/tests/inhibition.test.mjs
+check "live database inhibitions: one PostgreSQL outage, one page" "$node_bin" deploy/alertmanager/tests/database-inhibition.test.mjs
 check "live delivery to fake PagerDuty, Slack and SMTP (alertmanager + deploy/test/fake-receivers)" \
   "$node_bin" deploy/alertmanager/tests/delivery.test.mjs
 

@@ -123,7 +123,7 @@ export default dashboard(
   .withPanel(
     logs(
       'Logs',
-      "The service's log lines from Loki in $namespace, newest first: the line is the message, the fields (severity_text, route, status_code, trace_id, ...) are structured metadata. Open a line and follow its trace link to Jaeger. Errors only: add | severity_text=\"error\".",
+      'The service\'s log lines from Loki in $namespace, newest first: the line is the message, the fields (severity_text, route, status_code, trace_id, ...) are structured metadata. Open a line and follow its trace link to Jaeger. Errors only: add | severity_text="error".',
       '{service_name="$service", k8s_namespace_name=~"$namespace"}',
     ),
   );
