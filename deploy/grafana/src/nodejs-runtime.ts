@@ -154,7 +154,7 @@ export default dashboard(
       'percentunit',
       [
         promql(
-          `1 - avg by (instance) (rate(node_cpu_seconds_total{${host}, mode=~"idle|iowait"}[$__rate_interval]))`,
+          `1 - avg by (instance) (sum by (instance, cpu) (rate(node_cpu_seconds_total{${host}, mode=~"idle|iowait"}[$__rate_interval])))`,
           '{{instance}}',
         ),
       ],
