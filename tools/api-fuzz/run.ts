@@ -6,7 +6,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, type ServiceName, startServices } from '../services/launcher.ts';
+import { EDGE_SERVICE } from '../../libs/api-contracts/src/topology.ts';
+import {
+  repoRoot,
+  SERVICES,
+  type ServiceName,
+  shiftedPorts,
+  startServices,
+} from '../services/launcher.ts';
 
 const root = repoRoot();
 const schemathesis = join(root, '.tools/schemathesis/bin/schemathesis');
@@ -23,14 +30,8 @@ const CHECKS = [
   'content_type_conformance',
   'response_schema_conformance',
 ];
-// Ports of their own, so a running `npm start` is left alone.
-const PORTS: Record<ServiceName, number> = {
-  'api-gateway': 28080,
-  'user-service': 28081,
-  'product-service': 28082,
-  'order-service': 28083,
-  'agent-service': 28084,
-};
+// 28080…: ports of their own, so a running `npm start` is left alone.
+const PORTS = shiftedPorts(20_000);
 
 if (!existsSync(schemathesis)) {
   console.error('Schemathesis is missing: run `bash tools/api-fuzz/install.sh` first');
@@ -52,13 +53,10 @@ try {
   const user = await signUp(services.urls['api-gateway']);
   // The gateway takes the bearer token; a service the caller id the gateway would forward.
   const callerHeader = `x-user-id: ${user.id}`;
-  const targets: [ServiceName, string][] = [
-    ['api-gateway', `Authorization: Bearer ${user.token}`],
-    ['user-service', callerHeader],
-    ['product-service', callerHeader],
-    ['order-service', callerHeader],
-    ['agent-service', callerHeader],
-  ];
+  const targets = SERVICES.map((name): [ServiceName, string] => [
+    name,
+    name === EDGE_SERVICE ? `Authorization: Bearer ${user.token}` : callerHeader,
+  ]);
   for (const [name, header] of targets) {
     const results = await fuzz(name, services.urls[name], header);
     for (const result of results) {

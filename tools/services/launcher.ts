@@ -4,30 +4,31 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import {
+  SERVICE_NAMES,
+  type ServiceName,
+  TOPOLOGY,
+  UPSTREAM_SERVICE_NAMES,
+  urlVariableOf,
+} from '../../libs/api-contracts/src/topology.ts';
 
-export const SERVICES = [
-  'user-service',
-  'product-service',
-  'order-service',
-  'agent-service',
-  'api-gateway',
-] as const;
-export type ServiceName = (typeof SERVICES)[number];
+export type { ServiceName };
+export const SERVICES = SERVICE_NAMES;
 
-export const DEFAULT_PORTS: Record<ServiceName, number> = {
-  'api-gateway': 8080,
-  'user-service': 8081,
-  'product-service': 8082,
-  'order-service': 8083,
-  'agent-service': 8084,
-};
+export const DEFAULT_PORTS = shiftedPorts(0);
 
 /** The database each service with storage owns on a shared PostgreSQL server. */
-export const DATABASES: Partial<Record<ServiceName, string>> = {
-  'user-service': 'users',
-  'product-service': 'products',
-  'order-service': 'orders',
-};
+export const DATABASES: Partial<Record<ServiceName, string>> = Object.fromEntries(
+  SERVICES.flatMap((name) => (TOPOLOGY[name].database ? [[name, TOPOLOGY[name].database]] : [])),
+);
+
+/** Every service's default port plus `offset`: a set of ports that leaves `npm start` alone. */
+export function shiftedPorts(offset: number): Record<ServiceName, number> {
+  return Object.fromEntries(SERVICES.map((name) => [name, TOPOLOGY[name].port + offset])) as Record<
+    ServiceName,
+    number
+  >;
+}
 
 export interface LaunchOptions {
   /** Variables for every service, on top of this process's environment. */
@@ -83,10 +84,9 @@ export async function startServices(options: LaunchOptions): Promise<RunningServ
   const envFor = (name: ServiceName): NodeJS.ProcessEnv => ({
     ...process.env,
     NODE_ENV: 'production',
-    USER_SERVICE_URL: urls['user-service'],
-    PRODUCT_SERVICE_URL: urls['product-service'],
-    ORDER_SERVICE_URL: urls['order-service'],
-    AGENT_SERVICE_URL: urls['agent-service'],
+    ...Object.fromEntries(
+      UPSTREAM_SERVICE_NAMES.map((callee) => [urlVariableOf(callee), urls[callee]]),
+    ),
     ...options.env,
     PORT: String(ports[name]),
     DATA_DIR: options.dataDir,

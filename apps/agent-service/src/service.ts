@@ -2,5 +2,4 @@ import type { ServiceConfigOptions } from '@obs/service-kit';
 
 export const SERVICE: ServiceConfigOptions = {
   serviceName: 'agent-service',
-  defaultPort: 8084,
 };

@@ -2,6 +2,5 @@ import type { ServiceConfigOptions } from '@obs/service-kit';
 
 export const SERVICE: ServiceConfigOptions = {
   serviceName: 'user-service',
-  defaultPort: 8081,
   jwt: true,
 };

@@ -21,6 +21,7 @@ import {
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { SERVICE_NAMES } from '../../../libs/api-contracts/src/topology.ts';
 
 // Prometheus through the $datasource variable (a kube-prometheus-stack Grafana names its own);
 // Loki and Jaeger by the uids deploy/grafana/provisioning/datasources/datasources.yml gives them.
@@ -31,7 +32,7 @@ export const jaeger = { type: 'jaeger', uid: 'jaeger' };
 const TAG = 'nestjs-observability';
 
 /** This product's services: what every query and variable is scoped to in a shared Prometheus. */
-export const SERVICES = 'api-gateway|user-service|product-service|order-service|agent-service';
+export const SERVICES = SERVICE_NAMES.join('|');
 
 /**
  * A dashboard with what every one of them has: the Prometheus datasource and namespace

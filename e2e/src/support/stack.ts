@@ -6,17 +6,13 @@ import { join } from 'node:path';
 import {
   type RunningServices,
   type ServiceName,
+  shiftedPorts,
   startServices,
 } from '../../../tools/services/launcher.ts';
 import { type OtlpReceiver, startOtlpReceiver } from './otlp-receiver.ts';
 
-export const TEST_PORTS: Record<ServiceName, number> = {
-  'api-gateway': 18080,
-  'user-service': 18081,
-  'product-service': 18082,
-  'order-service': 18083,
-  'agent-service': 18084,
-};
+/** 18080…: ports of their own, so a running `npm start` is left alone. */
+export const TEST_PORTS = shiftedPorts(10_000);
 
 export interface TestStack {
   services: RunningServices;

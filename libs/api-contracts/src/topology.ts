@@ -72,3 +72,10 @@ export function callersOf(name: ServiceName): ServiceName[] {
 export function defaultUrl(name: ServiceName): string {
   return `http://localhost:${TOPOLOGY[name].port}`;
 }
+
+/** The variable that holds `name`'s base URL; every service another one calls has one. */
+export function urlVariableOf(name: ServiceName): string {
+  const variable = TOPOLOGY[name].urlVariable;
+  if (!variable) throw new Error(`${name} has no URL variable: no service may call it`);
+  return variable;
+}

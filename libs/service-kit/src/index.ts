@@ -10,7 +10,6 @@ export { configureService, runService } from './bootstrap/run-service';
 export { toErrorBody, type ErrorBody } from './errors/http-error.filter';
 export { Readiness } from './health/readiness';
 export { FaultRegistry, markFaulted } from './faults/fault-registry';
-export { UPSTREAM_NAMES, type UpstreamName } from './faults/fault.dto';
 export {
   UpstreamClient,
   UpstreamClients,

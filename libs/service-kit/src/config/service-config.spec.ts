@@ -2,18 +2,16 @@ import { ConfigError, loadConfig, type ServiceConfigOptions } from './service-co
 
 const USER_SERVICE: ServiceConfigOptions = {
   serviceName: 'user-service',
-  defaultPort: 8081,
   jwt: true,
 };
 const GATEWAY: ServiceConfigOptions = {
   serviceName: 'api-gateway',
-  defaultPort: 8080,
   jwt: true,
 };
 const PRODUCT_SERVICE: ServiceConfigOptions = {
   serviceName: 'product-service',
-  defaultPort: 8082,
 };
+const ORDER_SERVICE: ServiceConfigOptions = { serviceName: 'order-service' };
 const ADMIN_TOKEN = 'a-long-enough-admin-token';
 
 /** The message of the ConfigError loadConfig throws for `env`. */
@@ -38,10 +36,6 @@ describe('loadConfig', () => {
       PORT: 8081,
       DATA_DIR: '.data',
       FAULT_INJECTION: 'disabled',
-      USER_SERVICE_URL: 'http://localhost:8081',
-      PRODUCT_SERVICE_URL: 'http://localhost:8082',
-      ORDER_SERVICE_URL: 'http://localhost:8083',
-      AGENT_SERVICE_URL: 'http://localhost:8084',
       UPSTREAM_TIMEOUT_MS: 3_000,
       SHUTDOWN_TIMEOUT_MS: 10_000,
       SHUTDOWN_DRAIN_MS: 1_000,
@@ -52,7 +46,15 @@ describe('loadConfig', () => {
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.JWT_SECRET.length).toBeGreaterThanOrEqual(16);
-    expect(loadConfig(GATEWAY, {}).PORT).toBe(8080);
+    expect(loadConfig(GATEWAY, {})).toMatchObject({
+      PORT: 8080,
+      upstreamUrls: {
+        'user-service': 'http://localhost:8081',
+        'product-service': 'http://localhost:8082',
+        'order-service': 'http://localhost:8083',
+        'agent-service': 'http://localhost:8084',
+      },
+    });
     expect(loadConfig(PRODUCT_SERVICE, {})).toMatchObject({
       PORT: 8082,
       DATA_DIR: '.data',
@@ -114,9 +116,22 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       JWT_SECRET: 'a-production-secret-of-32-chars!',
       LOG_LEVEL: 'warn',
-      USER_SERVICE_URL: 'http://users.internal:80',
       DATABASE_URL: 'postgresql://app@db/app',
     });
+    expect(config.upstreamUrls['user-service']).toBe('http://users.internal:80');
+  });
+
+  it('reads the URL variables of the services it calls, and only those', () => {
+    const env = { USER_SERVICE_URL: 'http://users.internal', AGENT_SERVICE_URL: 'ftp://agents' };
+
+    expect(loadConfig(ORDER_SERVICE, env).upstreamUrls).toEqual({
+      'user-service': 'http://users.internal',
+      'product-service': 'http://localhost:8082',
+    });
+    expect(problems(GATEWAY, env)).toBe(
+      'invalid configuration for api-gateway: AGENT_SERVICE_URL Invalid URL',
+    );
+    expect(loadConfig(USER_SERVICE, env).upstreamUrls).toEqual({});
   });
 
   it('requires JWT_SECRET in production for the services that handle tokens, and only for them', () => {
@@ -143,7 +158,7 @@ describe('loadConfig', () => {
   });
 
   it('names every offending variable in one message', () => {
-    const message = problems(USER_SERVICE, {
+    const message = problems(GATEWAY, {
       NODE_ENV: 'production',
       PORT: 'eighty',
       LOG_LEVEL: 'loud',
@@ -152,7 +167,7 @@ describe('loadConfig', () => {
       FAULT_INJECTION: 'enabled',
     });
 
-    expect(message).toMatch(/^invalid configuration for user-service: /);
+    expect(message).toMatch(/^invalid configuration for api-gateway: /);
     for (const variable of [
       'PORT',
       'LOG_LEVEL',

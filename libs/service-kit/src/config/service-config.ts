@@ -1,9 +1,9 @@
+import { defaultUrl, type ServiceName, TOPOLOGY, urlVariableOf } from '@obs/api-contracts';
 import { z } from 'zod';
 
 const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me';
 
-const serviceUrl = (port: number) =>
-  z.url({ protocol: /^https?$/ }).default(`http://localhost:${port}`);
+const serviceUrl = (name: ServiceName) => z.url({ protocol: /^https?$/ }).default(defaultUrl(name));
 
 /** Variables every service reads. */
 const commonVariables = {
@@ -22,10 +22,6 @@ const commonVariables = {
 
 /** Variables a service that calls others reads. */
 const upstreamVariables = {
-  USER_SERVICE_URL: serviceUrl(8081),
-  PRODUCT_SERVICE_URL: serviceUrl(8082),
-  ORDER_SERVICE_URL: serviceUrl(8083),
-  AGENT_SERVICE_URL: serviceUrl(8084),
   /** Per-call timeout for calls to another service; past it the caller answers 504. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   /** Agents run several tool calls in a row, so the gateway waits longer for them. */
@@ -43,8 +39,8 @@ const orderFlowVariables = {
 };
 
 export interface ServiceConfigOptions {
-  serviceName: string;
-  defaultPort: number;
+  /** Its entry in the topology gives the default PORT and the services it calls. */
+  serviceName: ServiceName;
   /** Signs or verifies access tokens: JWT_SECRET is then required in production. */
   jwt?: boolean;
 }
@@ -54,7 +50,7 @@ export function serviceConfigSchema(options: ServiceConfigOptions) {
   return z
     .object({
       ...commonVariables,
-      PORT: z.coerce.number().int().min(1).max(65_535).default(options.defaultPort),
+      PORT: z.coerce.number().int().min(1).max(65_535).default(TOPOLOGY[options.serviceName].port),
       ...upstreamVariables,
       ...orderFlowVariables,
       DATABASE_URL: z
@@ -100,7 +96,28 @@ export function serviceConfigSchema(options: ServiceConfigOptions) {
     }));
 }
 
-export type ServiceConfig = z.output<ReturnType<typeof serviceConfigSchema>>;
+/**
+ * The URL variable of each service `name` calls (and only those), read into the base URL of each:
+ * `{ 'user-service': USER_SERVICE_URL, … }`.
+ */
+function upstreamUrlsSchema(name: ServiceName) {
+  const callees = TOPOLOGY[name].calls;
+  return z
+    .object(
+      Object.fromEntries(callees.map((callee) => [urlVariableOf(callee), serviceUrl(callee)])),
+    )
+    .transform(
+      (env) =>
+        Object.fromEntries(
+          callees.map((callee) => [callee, env[urlVariableOf(callee)]]),
+        ) as Partial<Record<ServiceName, string>>,
+    );
+}
+
+export type ServiceConfig = z.output<ReturnType<typeof serviceConfigSchema>> & {
+  /** The base URL of each service this one calls, from the callee's URL variable. */
+  upstreamUrls: Partial<Record<ServiceName, string>>;
+};
 
 /** Thrown when the environment is invalid; its message names every offending variable. */
 export class ConfigError extends Error {
@@ -112,8 +129,11 @@ export function loadConfig(
   options: ServiceConfigOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): ServiceConfig {
-  const result = serviceConfigSchema(options).safeParse(env);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  const variables = serviceConfigSchema(options).safeParse(env);
+  const upstreamUrls = upstreamUrlsSchema(options.serviceName).safeParse(env);
+  if (variables.success && upstreamUrls.success)
+    return { ...variables.data, upstreamUrls: upstreamUrls.data };
+  const issues = [...(variables.error?.issues ?? []), ...(upstreamUrls.error?.issues ?? [])];
+  const problems = issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
   throw new ConfigError(`invalid configuration for ${options.serviceName}: ${problems.join('; ')}`);
 }

@@ -10,7 +10,7 @@ import { ServiceKitModule } from '../service-kit.module';
 
 const ADMIN_TOKEN = 'drill-admin-token-0123456789';
 const config = loadConfig(
-  { serviceName: 'test-service', defaultPort: 8090 },
+  { serviceName: 'product-service' },
   { NODE_ENV: 'test', LOG_LEVEL: 'silent', FAULT_INJECTION: 'enabled', ADMIN_TOKEN },
 );
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { type ServiceName, UPSTREAM_SERVICE_NAMES } from '@obs/api-contracts';
 import {
   IsIn,
   IsInt,
@@ -21,14 +22,6 @@ export const FAULT_KINDS = [
   'slow-agent',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
-
-export const UPSTREAM_NAMES = [
-  'user-service',
-  'product-service',
-  'order-service',
-  'agent-service',
-] as const;
-export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
 
 const needs =
   (...kinds: FaultKind[]) =>
@@ -106,12 +99,12 @@ export class CreateFaultDto {
   capMb?: number;
 
   @ApiPropertyOptional({
-    enum: UPSTREAM_NAMES,
+    enum: UPSTREAM_SERVICE_NAMES,
     description: 'Upstream whose calls fail (upstream-failure).',
   })
   @ValidateIf(needs('upstream-failure'))
-  @IsIn(UPSTREAM_NAMES)
-  upstream?: UpstreamName;
+  @IsIn(UPSTREAM_SERVICE_NAMES)
+  upstream?: ServiceName;
 
   @ApiPropertyOptional({ description: 'Only this agent type is slowed (slow-agent).' })
   @IsOptional()

@@ -17,7 +17,7 @@ import https from 'node:https';
 import type { Counter, Histogram } from 'prom-client';
 import { SERVICE_CONFIG } from '../config/config.token';
 import type { ServiceConfig } from '../config/service-config';
-import type { UpstreamName } from '../faults/fault.dto';
+import type { ServiceName } from '@obs/api-contracts';
 import { FaultRegistry, markFaulted } from '../faults/fault-registry';
 
 export interface UpstreamRequest {
@@ -62,7 +62,7 @@ export class UpstreamClient {
   private readonly agent: http.Agent;
 
   constructor(
-    readonly name: UpstreamName,
+    readonly name: ServiceName,
     baseUrl: string,
     private readonly timeoutMs: number,
     private readonly metrics: UpstreamMetrics,
@@ -209,14 +209,11 @@ export class UpstreamClients {
   }
 
   /** `timeoutMs` overrides UPSTREAM_TIMEOUT_MS for callees that are slow by nature. */
-  for(name: UpstreamName, options: { timeoutMs?: number } = {}): UpstreamClient {
-    const urls: Record<UpstreamName, string> = {
-      'user-service': this.config.USER_SERVICE_URL,
-      'product-service': this.config.PRODUCT_SERVICE_URL,
-      'order-service': this.config.ORDER_SERVICE_URL,
-      'agent-service': this.config.AGENT_SERVICE_URL,
-    };
+  for(name: ServiceName, options: { timeoutMs?: number } = {}): UpstreamClient {
+    const baseUrl = this.config.upstreamUrls[name];
+    if (baseUrl === undefined)
+      throw new Error(`${this.config.serviceName} does not call ${name} in the service topology`);
     const timeoutMs = options.timeoutMs ?? this.config.UPSTREAM_TIMEOUT_MS;
-    return new UpstreamClient(name, urls[name], timeoutMs, this.metrics, this.faults);
+    return new UpstreamClient(name, baseUrl, timeoutMs, this.metrics, this.faults);
   }
 }

@@ -11,7 +11,7 @@ import { ServiceKitModule } from '../service-kit.module';
  */
 export async function startUpstreamTestApp(env: Record<string, string>): Promise<INestApplication> {
   const config = loadConfig(
-    { serviceName: 'test-service', defaultPort: 8090 },
+    { serviceName: 'agent-service' },
     { NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env },
   );
 
