@@ -52,6 +52,10 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 
   if (options.databaseUrl) {
     const pool = new Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection the server closed (PostgreSQL restarted or failed over) is an 'error'
+    // event of the pool, which crashes the process when nobody listens. The pool drops that
+    // connection and the next query opens a new one; queries that fail meanwhile fail as usual.
+    pool.on('error', () => undefined);
     const db = drizzleNodePostgres(pool, { schema: options.schema });
     await migrateNodePostgres(db, migrationConfig);
     return {
