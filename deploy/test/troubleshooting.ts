@@ -40,8 +40,12 @@ export function liveCommands(markdown: string): LiveCommand[] {
 type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;
 type Eventually = <T>(probe: () => Promise<T>, seconds?: number) => Promise<T>;
 
-export async function checkTroubleshooting(check: Check, eventually: Eventually): Promise<void> {
-  const commands = liveCommands(readFileSync(GUIDE, 'utf8'));
+export async function checkTroubleshooting(
+  check: Check,
+  eventually: Eventually,
+  guide = GUIDE,
+): Promise<void> {
+  const commands = liveCommands(readFileSync(guide, 'utf8'));
   await check(`docs/troubleshooting.md has live commands for every section`, async () => {
     const sections = new Set(commands.map((c) => c.section));
     for (const want of ['No traces', 'No metrics', 'No logs', 'No alert', 'No notification'])
