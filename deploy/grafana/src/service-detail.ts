@@ -1,5 +1,5 @@
-// Service detail: one service (the $service variable) by route, by upstream, its runtime and
-// its logs. Latency shows exemplars: click one to open its trace in Jaeger. The request panels
+// Service detail: one service (the $service variable) by route, by upstream, its database
+// client, its runtime and its logs. Latency shows exemplars: click one to open its trace in Jaeger. The request panels
 // link on to the slow and failed traces of the service (Traces dashboard).
 import { DashboardLinkBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { dashboard, logs, promql, serviceLink, serviceVariable, timeseries } from './panels.ts';
@@ -95,6 +95,74 @@ export default dashboard(
         promql(
           `histogram_quantile(0.95, sum by (upstream, le) (rate(upstream_request_duration_seconds_bucket{${s}}[$__rate_interval])))`,
           '{{upstream}}',
+        ),
+      ],
+    ),
+  )
+  .withRow(new RowBuilder('Database'))
+  .withPanel(
+    timeseries(
+      'Database operations',
+      'Statements this service runs per second, by SQL command; a failed one also by its error type (the SQLSTATE such as 23505, or ECONNREFUSED when the server is unreachable).',
+      'ops',
+      [
+        promql(
+          `sum by (db_operation_name, error_type) (rate(db_client_operation_duration_seconds_count{${s}}[$__rate_interval]))`,
+          '{{db_operation_name}} {{error_type}}',
+        ),
+      ],
+    ),
+  )
+  .withPanel(
+    timeseries(
+      'Failed database operations',
+      'Share of database operations that failed. Near 1 while the database is down; a steady trickle of 23505 or 40001 is the application handling conflicts.',
+      'percentunit',
+      [
+        promql(
+          `sum(rate(db_client_operation_duration_seconds_count{${s}, error_type!=""}[$__rate_interval])) / sum(rate(db_client_operation_duration_seconds_count{${s}}[$__rate_interval]))`,
+          'failed',
+        ),
+      ],
+    ),
+  )
+  .withPanel(
+    timeseries(
+      'Database operation latency',
+      'p50, p95 and p99 duration of database operations by SQL command, from the call to its result (a wait for a connection included). One query over 0.1 s uses a fifth of the request latency objective.',
+      's',
+      [0.5, 0.95, 0.99].map((q) =>
+        promql(
+          `histogram_quantile(${q}, sum by (db_operation_name, le) (rate(db_client_operation_duration_seconds_bucket{${s}}[$__rate_interval])))`,
+          `p${q * 100} {{db_operation_name}}`,
+        ),
+      ),
+    ),
+  )
+  .withPanel(
+    timeseries(
+      'Connection pool',
+      'Connections to PostgreSQL in use and idle, the pool maximum, and requests waiting for a connection (DATABASE_URL only: the embedded database has no pool). Used at the maximum with requests pending: the pool is the bottleneck.',
+      'none',
+      [
+        promql(
+          `sum by (db_client_connection_state) (db_client_connection_count{${s}})`,
+          '{{db_client_connection_state}}',
+        ),
+        promql(`sum(db_client_connection_max{${s}})`, 'max'),
+        promql(`sum(db_client_connection_pending_requests{${s}})`, 'pending'),
+      ],
+    ),
+  )
+  .withPanel(
+    timeseries(
+      'Connection wait p95',
+      '95th percentile time to get a connection from the pool, opening one included (DATABASE_URL only).',
+      's',
+      [
+        promql(
+          `histogram_quantile(0.95, sum by (le) (rate(db_client_connection_wait_time_seconds_bucket{${s}}[$__rate_interval])))`,
+          'p95 wait',
         ),
       ],
     ),

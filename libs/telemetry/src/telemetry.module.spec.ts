@@ -13,6 +13,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { useRequestTelemetry } from './http/request-telemetry';
+import { setRequestUser } from './http/request-user';
 import { TelemetryModule } from './telemetry.module';
 
 // A tiny service on the real module, built as service-kit's runService builds one
@@ -51,6 +52,19 @@ class ItemsController {
   @Get('broken')
   broken() {
     throw new Error('boom');
+  }
+
+  /** Acts for a user, as the gateway's guard or service-kit's caller-id decorator records one. */
+  @Get('me')
+  me(@Req() request: Request) {
+    setRequestUser(request, 'user-42');
+    return { id: 'user-42' };
+  }
+
+  @Get('failing-job')
+  failingJob() {
+    this.logger.error(new TypeError('the job failed'));
+    return { logged: true };
   }
 
   /** Logs carelessly: the whole request and the credentials it was sent. */
@@ -309,6 +323,53 @@ describe('TelemetryModule in a running app', () => {
         status_code: 500,
         msg: 'request failed',
       });
+    });
+
+    it('gives the path without its query string beside the route', async () => {
+      await get('/items/7?q=secret-ish&token=query-secret');
+
+      const [line] = await requestLines();
+      expect(line).toMatchObject({ route: '/items/:id', path: '/items/7' });
+    });
+
+    it('says where a body the parser rejected was sent, though no route matched', async () => {
+      const response = await fetch(`${baseUrl}/sessions?x=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"email":',
+      });
+      expect(response.status).toBe(400);
+
+      const [line] = await requestLines();
+      expect(line).toMatchObject({
+        method: 'POST',
+        route: 'unmatched',
+        path: '/sessions',
+        status_code: 400,
+      });
+    });
+
+    it('carries user.id on the line of a request that acts for a user, and only there', async () => {
+      await get('/me');
+      await get('/items/1');
+
+      const found = await requestLines(2);
+      expect(found.find((line) => line.route === '/me')).toMatchObject({ 'user.id': 'user-42' });
+      expect(found.find((line) => line.route === '/items/:id')).not.toHaveProperty('user.id');
+    });
+
+    it('logs an error as a structured err with type, message and stack', async () => {
+      await get('/failing-job');
+      await requestLines();
+
+      const line = lines.find((entry) => entry.level === 'error' && 'err' in entry);
+      expect(line).toMatchObject({
+        msg: 'the job failed',
+        err: { type: 'TypeError', message: 'the job failed' },
+      });
+      const err = line!.err as Record<string, unknown>;
+      expect(Object.keys(err).sort()).toEqual(['message', 'stack', 'type']);
+      expect(err.stack).toMatch(/^TypeError: the job failed\n {4}at /);
     });
 
     it('does not log health checks or scrapes', async () => {

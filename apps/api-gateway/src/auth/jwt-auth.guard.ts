@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { AccessTokenClaims } from '@obs/api-contracts';
-import { trace } from '@opentelemetry/api';
+import { setRequestUser } from '@obs/telemetry';
 import type { Request } from 'express';
 
 /** A request the guard let through: `callerId` is the verified token's subject. */
@@ -29,8 +29,8 @@ export class JwtAuthGuard implements CanActivate {
       throw new UnauthorizedException('the bearer token is invalid or expired');
     }
     request.callerId = claims.sub;
-    // The user id, never the token, goes on the span.
-    trace.getActiveSpan()?.setAttribute('user.id', claims.sub);
+    // The user id, never the token, goes on the span and the request line.
+    setRequestUser(request, claims.sub);
     return true;
   }
 }

@@ -30,7 +30,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const body = toErrorBody(exception);
     if (body.statusCode >= 500 && !(exception instanceof HttpException)) {
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+      // An Error object, not its stack as text: the logger writes it as the structured `err`.
+      this.logger.error(exception instanceof Error ? exception : new Error(String(exception)));
     }
     if (response.headersSent) return;
     response.status(body.statusCode).json(body);

@@ -4,6 +4,7 @@ import { SERVICE_CONFIG } from '../config/config.token';
 import type { ServiceConfig } from '../config/service-config';
 import { Readiness } from '../health/readiness';
 import { type OpenDatabase, openDatabase } from './database';
+import { DatabaseMetrics, databaseMetricProviders } from './database-metrics';
 
 /** Injection token of the service's `Database`. */
 export const DATABASE = Symbol('DATABASE');
@@ -26,16 +27,23 @@ export class DatabaseModule implements OnApplicationShutdown {
       module: DatabaseModule,
       global: true,
       providers: [
+        ...databaseMetricProviders,
+        DatabaseMetrics,
         {
           provide: OPEN_DATABASE,
-          inject: [SERVICE_CONFIG, Readiness],
-          useFactory: async (config: ServiceConfig, readiness: Readiness) => {
+          inject: [SERVICE_CONFIG, Readiness, DatabaseMetrics],
+          useFactory: async (
+            config: ServiceConfig,
+            readiness: Readiness,
+            metrics: DatabaseMetrics,
+          ) => {
             const database = await openDatabase({
               serviceName: config.serviceName,
               schema: options.schema,
               migrationsFolder: options.migrationsFolder,
               databaseUrl: config.DATABASE_URL,
               dataDir: join(config.DATA_DIR, config.serviceName),
+              metrics,
             });
             readiness.register('database', database.ping);
             return database;

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { mkdirSync } from 'node:fs';
 import { Pool } from 'pg';
 import { lockDataDir } from './data-dir-lock';
+import type { DatabaseMetrics } from './database-metrics';
 
 /** A Drizzle database over either storage engine: the queries are the same PostgreSQL. */
 export type Database<TSchema extends Record<string, unknown>> = PgDatabase<
@@ -24,6 +25,8 @@ export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
   databaseUrl?: string;
   /** The embedded database's own directory, locked while open (`<dataDir>.lock`). */
   dataDir: string;
+  /** Measures every statement and, with `databaseUrl`, the connection pool (DatabaseModule passes it). */
+  metrics?: DatabaseMetrics;
 }
 
 export interface OpenDatabase<TSchema extends Record<string, unknown>> {
@@ -42,6 +45,9 @@ const PGLITE_SETTINGS = [
   'temp_buffers = 2MB',
 ];
 
+/** The most connections one service opens to a PostgreSQL server. */
+const POOL_SIZE = 10;
+
 /** Opens the service's database and applies its migrations before anything uses it. */
 export async function openDatabase<TSchema extends Record<string, unknown>>(
   options: OpenDatabaseOptions<TSchema>,
@@ -51,7 +57,9 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
   const migrationConfig = { migrationsFolder: options.migrationsFolder, migrationsTable };
 
   if (options.databaseUrl) {
-    const pool = new Pool({ connectionString: options.databaseUrl, max: 10 });
+    const pool =
+      options.metrics?.pool(options.databaseUrl, POOL_SIZE) ??
+      new Pool({ connectionString: options.databaseUrl, max: POOL_SIZE });
     // An idle connection the server closed (PostgreSQL restarted or failed over) is an 'error'
     // event of the pool, which crashes the process when nobody listens. The pool drops that
     // connection and the next query opens a new one; queries that fail meanwhile fail as usual.
@@ -69,7 +77,9 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
   mkdirSync(options.dataDir, { recursive: true });
   // Two PGlite instances on one directory corrupt it: claim it before opening.
   const lock = lockDataDir(options.dataDir);
-  const client = new PGlite(options.dataDir, { postgresqlconf: PGLITE_SETTINGS });
+  const client =
+    options.metrics?.pglite(options.dataDir, PGLITE_SETTINGS) ??
+    new PGlite(options.dataDir, { postgresqlconf: PGLITE_SETTINGS });
   const db = drizzlePglite(client, { schema: options.schema });
   try {
     await migratePglite(db, migrationConfig);

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import pino, { stdSerializers } from 'pino';
+import pino from 'pino';
 import type { Options } from 'pino-http';
 import { PROBE_PATH } from '../http/polled-paths';
 import { routeTemplate } from '../http/route-template';
+import { ATTR_USER_ID, requestUser } from '../http/request-user';
 import type { TelemetryModuleOptions } from '../telemetry-options';
 
 /** Keys whose values are credentials: redacted at the top of a line and two levels down. */
@@ -44,22 +45,46 @@ export function bufferedStdout(): pino.DestinationStream & { flush(): void; flus
   return output;
 }
 
-type Request = IncomingMessage & { id?: unknown };
+type Request = IncomingMessage & { id?: unknown; originalUrl?: string };
 
-/** The contract's request-line fields, besides `route` (`customProps`) and the trace fields. */
+/**
+ * The contract's request-line fields, besides `route` (`customProps`) and the
+ * trace fields: `path` is the path the request was sent to, without its query
+ * string (which may carry a credential), so a request that never matched a
+ * route still says where it went; `user.id` only when the request acts for a
+ * verified user (`setRequestUser`).
+ */
 function requestFields(request: Request, response: ServerResponse, durationMs: number) {
   return {
     method: request.method,
+    path: pathOf(request),
     status_code: response.statusCode,
     duration_ms: durationMs,
+    [ATTR_USER_ID]: requestUser(request),
   };
+}
+
+/** Express rewrites `url` inside mounted routers; `originalUrl` keeps what was sent. */
+function pathOf(request: Request): string | undefined {
+  return (request.originalUrl ?? request.url)?.split('?', 1)[0];
+}
+
+/**
+ * An error as the contract's structured `err`: its type, message and stack,
+ * the same object on stdout and, through the pino instrumentation, as the
+ * OTLP log record's `err` attribute. pino's standard serializer would also
+ * copy every enumerable property, such as a failed query's parameters.
+ */
+export function serializeError(error: unknown): { type: string; message: string; stack?: string } {
+  if (!(error instanceof Error)) return { type: typeof error, message: String(error) };
+  return { type: error.name, message: error.message, stack: error.stack };
 }
 
 /**
  * pino and pino-http settings: one JSON line per event (`level` as a string,
  * ISO time, `service`), secrets redacted, and one lean line per request when
  * its response is done:
- * `{ method, route, status_code, duration_ms, msg: "request completed" }`, at
+ * `{ method, route, path, status_code, duration_ms, user.id?, msg: "request completed" }`, at
  * `info` for 2xx/3xx, `warn` for 4xx and `error` for 5xx or an answer that was
  * never finished. trace_id and span_id come from the pino instrumentation.
  *
@@ -86,10 +111,10 @@ export function pinoHttpOptions(options: TelemetryModuleOptions): Options<Reques
       req: (request: Request) => ({
         id: request.id,
         method: request.method,
-        url: request.url?.split('?', 1)[0],
+        url: pathOf(request),
       }),
       res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
-      err: stdSerializers.err,
+      err: serializeError,
     },
     autoLogging: { ignore: (request) => PROBE_PATH.test(request.url ?? '') },
     customProps: (request) => ({ route: routeTemplate(request) }),
