@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { repoRoot } from '../../tools/services/launcher.ts';
+import { repoRoot, type ServiceName } from '../../tools/services/launcher.ts';
 import type { ReceivedSpan } from './support/otlp-receiver.ts';
 import { call, eventually, startTestStack, type TestStack } from './support/stack.ts';
 
@@ -135,10 +135,12 @@ describe('requests that never reach a handler', () => {
         {
           method: line.method,
           route: line.route,
+          path: line.path,
           status_code: line.status_code,
           level: line.level,
         },
-        { method, route: 'unmatched', status_code: status, level: 'warn' },
+        // `path` says where it was sent, without the query string.
+        { method, route: 'unmatched', path: urlPath, status_code: status, level: 'warn' },
       );
       assert.equal(line.span_id, server.spanId);
       assert.equal(typeof line.duration_ms, 'number');
@@ -325,6 +327,165 @@ describe('a 5xx and the instrumentations switched on by name', () => {
     }
     // The sampled request came second, and its spans have arrived: the unsampled one's would have too.
     assert.deepEqual(spansOf(unsampled.traceId), []);
+  });
+});
+
+describe('the user a request acts for', () => {
+  test('user.id is on the request line and server span of each service acting for the caller, never a forged header', async () => {
+    const email = `signals-${randomBytes(4).toString('hex')}@example.com`;
+    const password = 'correct horse battery';
+    const registered = await call(gateway, 'POST', '/api/auth/register', {
+      body: { email, password, name: 'Signals' },
+    });
+    assert.equal(registered.status, 201);
+    const userId = registered.body.id as string;
+    const login = await call(gateway, 'POST', '/api/auth/login', { body: { email, password } });
+    const token = login.body.accessToken as string;
+
+    const { traceId, traceparent } = traceContext();
+    const orders = await call(gateway, 'GET', '/api/orders', { token, headers: { traceparent } });
+    assert.equal(orders.status, 200);
+
+    for (const service of ['api-gateway', 'order-service'] as const) {
+      const server = await eventually(() =>
+        spansOf(traceId).find((span) => span.kind === SERVER && span.service === service),
+      );
+      assert.equal(server.attributes['user.id'], userId, `${service}'s server span`);
+      const line = await eventually(() =>
+        stack
+          .logLines(service)
+          .find((entry) => entry.trace_id === traceId && entry.msg === 'request completed'),
+      );
+      assert.equal(line['user.id'], userId, `${service}'s request line`);
+    }
+    assert.notEqual(userId, email);
+
+    // At the gateway the header is the client's to forge: only a verified token counts.
+    const forged = traceContext();
+    await call(gateway, 'GET', '/api/products/1', {
+      headers: { traceparent: forged.traceparent, 'x-user-id': userId },
+    });
+    const line = await eventually(() =>
+      stack
+        .logLines('api-gateway')
+        .find((entry) => entry.trace_id === forged.traceId && entry.msg === 'request completed'),
+    );
+    assert.equal(line['user.id'], undefined);
+    const server = await eventually(() =>
+      spansOf(forged.traceId).find(
+        (span) => span.kind === SERVER && span.service === 'api-gateway',
+      ),
+    );
+    assert.equal(server.attributes['user.id'], undefined);
+  });
+});
+
+/** `name{labels} value` samples of one service's /metrics whose labels include `labels`. */
+async function samples(service: ServiceName, name: string, labels: Record<string, string>) {
+  const text = (await call(stack.services.urls[service], 'GET', '/metrics')).body as string;
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  return text
+    .split('\n')
+    .filter((row) => row.startsWith(`${name}{`) && wanted.every((pair) => row.includes(pair)))
+    .map((row) => ({ row, value: Number(row.split(' ').at(-1)) }));
+}
+
+describe('database client metrics', () => {
+  test('each operation is timed by command, a failed one by its SQLSTATE, and the pg pool is reported', async () => {
+    // order-service's own database refuses a caller id that is no uuid (22P02).
+    const refused = await call(stack.services.urls['order-service'], 'GET', '/orders', {
+      headers: { 'x-user-id': 'not-a-uuid' },
+    });
+    assert.equal(refused.status, 400);
+    const failed = await samples('order-service', 'db_client_operation_duration_seconds_count', {
+      db_operation_name: 'SELECT',
+      error_type: '22P02',
+      service: 'order-service',
+    });
+    assert.ok(failed.length === 1 && failed[0].value >= 1, JSON.stringify(failed));
+    const inserts = await samples('user-service', 'db_client_operation_duration_seconds_count', {
+      db_operation_name: 'INSERT',
+      service: 'user-service',
+    });
+    assert.ok(inserts.some((sample) => !sample.row.includes('error_type') && sample.value >= 1));
+
+    // product-service runs on the PostgreSQL server since the 5xx test: its pool is reported.
+    const idle = await samples('product-service', 'db_client_connection_count', {
+      db_client_connection_state: 'idle',
+      service: 'product-service',
+    });
+    assert.equal(idle.length, 1);
+    assert.ok(idle[0].value >= 1, idle[0].row);
+    const [max] = await samples('product-service', 'db_client_connection_max', {
+      service: 'product-service',
+    });
+    assert.equal(max?.value, POOL_SIZE);
+  });
+
+  test('a database outage: failed operations counted, the error logged as err on stdout and as exception.* over OTLP', async () => {
+    // A database of its own, served over the wire protocol, that this test can stop.
+    const db = await PGlite.create();
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 10 });
+    await server.start();
+    try {
+      await stack.services.stop('product-service');
+      await stack.services.start('product-service', {
+        DATABASE_URL: `postgres://postgres@${server.getServerConn()}`,
+        OTEL_LOGS_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_BLRP_SCHEDULE_DELAY: '100',
+      });
+      const product = stack.services.urls['product-service'];
+      assert.equal((await call(product, 'GET', '/products/1')).status, 200);
+
+      await server.stop();
+      const { traceId, traceparent } = traceContext();
+      const failed = await call(product, 'GET', '/products/1', { headers: { traceparent } });
+      assert.equal(failed.status, 500);
+      assert.equal((await call(product, 'GET', '/health/live')).status, 200, 'still running');
+
+      const line = await eventually(() =>
+        stack
+          .logLines('product-service')
+          .find((entry) => entry.trace_id === traceId && entry.err !== undefined),
+      );
+      const err = line.err as { type: string; message: string; stack: string };
+      assert.deepEqual(Object.keys(err).sort(), ['message', 'stack', 'type']);
+      assert.ok(err.stack.startsWith(`${err.type}: `), err.stack);
+      assert.equal(line.msg, err.message);
+
+      const record = await eventually(() =>
+        stack.receiver.logs.find(
+          (entry) => entry.traceId === traceId && entry.attributes['exception.type'] !== undefined,
+        ),
+      );
+      assert.equal(record.service, 'product-service');
+      assert.equal(record.severityText, 'error');
+      assert.deepEqual(
+        {
+          type: record.attributes['exception.type'],
+          message: record.attributes['exception.message'],
+          stack: record.attributes['exception.stacktrace'],
+        },
+        err,
+        'the same error over OTLP, under the semantic-convention names',
+      );
+
+      const errors = await samples(
+        'product-service',
+        'db_client_operation_duration_seconds_count',
+        {
+          service: 'product-service',
+        },
+      );
+      assert.ok(
+        errors.some((sample) => sample.row.includes('error_type=') && sample.value >= 1),
+        errors.map((sample) => sample.row).join('\n'),
+      );
+    } finally {
+      await server.stop().catch(() => undefined);
+      await db.close();
+    }
   });
 });
 

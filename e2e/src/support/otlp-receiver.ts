@@ -1,6 +1,7 @@
 // A local OTLP/HTTP trace receiver for the end-to-end tests: it accepts both
 // encodings the services may use (http/protobuf and http/json) and keeps every
-// span in memory, so tests can assert on what really left the processes.
+// span in memory, so tests can assert on what really left the processes. Log
+// records (OTEL_LOGS_EXPORTER=otlp) are kept too, from http/json senders.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import protobuf from 'protobufjs';
@@ -49,14 +50,26 @@ export interface ReceivedSpan {
   encoding: 'protobuf' | 'json';
 }
 
+export interface ReceivedLog {
+  service: string;
+  traceId: string;
+  body: unknown;
+  severityText: string;
+  /** Nested maps (OTLP kvlist values) as plain objects. */
+  attributes: Record<string, unknown>;
+}
+
 export interface OtlpReceiver {
   endpoint: string;
   spans: ReceivedSpan[];
+  /** Log records that arrived as http/json. */
+  logs: ReceivedLog[];
   close(): Promise<void>;
 }
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  const logs: ReceivedLog[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -65,6 +78,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       const json = (request.headers['content-type'] ?? '').includes('json');
       if (request.url === '/v1/traces') {
         spans.push(...(json ? fromJson(JSON.parse(body.toString('utf8'))) : fromProtobuf(body)));
+      }
+      if (request.url === '/v1/logs' && json) {
+        logs.push(...logsFromJson(JSON.parse(body.toString('utf8'))));
       }
       response.writeHead(200, {
         'content-type': json ? 'application/json' : 'application/x-protobuf',
@@ -77,6 +93,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     spans,
+    logs,
     close: () => new Promise((closed) => server.close(() => closed())),
   };
 }
@@ -181,6 +198,20 @@ interface JsonValue {
   intValue?: number | string;
   doubleValue?: number;
   arrayValue?: { values: JsonValue[] };
+  kvlistValue?: { values: { key: string; value: JsonValue }[] };
+}
+interface JsonLogsRequest {
+  resourceLogs: {
+    resource?: { attributes: { key: string; value: JsonValue }[] };
+    scopeLogs: {
+      logRecords: {
+        traceId?: string;
+        severityText?: string;
+        body?: JsonValue;
+        attributes?: { key: string; value: JsonValue }[];
+      }[];
+    }[];
+  }[];
 }
 interface JsonRequest {
   resourceSpans: {
@@ -201,7 +232,23 @@ interface JsonRequest {
   }[];
 }
 
+function logsFromJson(request: JsonLogsRequest): ReceivedLog[] {
+  return request.resourceLogs.flatMap((resourceLogs) => {
+    const resource = jsonAttributes(resourceLogs.resource?.attributes ?? []);
+    return resourceLogs.scopeLogs.flatMap((scopeLogs) =>
+      scopeLogs.logRecords.map((record) => ({
+        service: String(resource['service.name']),
+        traceId: record.traceId ?? '',
+        body: record.body && jsonValue(record.body),
+        severityText: record.severityText ?? '',
+        attributes: jsonAttributes(record.attributes ?? []),
+      })),
+    );
+  });
+}
+
 function jsonValue(value: JsonValue): unknown {
+  if (value.kvlistValue) return jsonAttributes(value.kvlistValue.values);
   if (value.arrayValue) return value.arrayValue.values.map(jsonValue);
   if (value.intValue !== undefined) return Number(value.intValue);
   return value.stringValue ?? value.doubleValue ?? value.boolValue;

@@ -18,7 +18,7 @@ import { errorType, operationName } from './database-metrics';
 // A service's DatabaseModule in a real app, on both engines: the embedded PGlite, and the `pg`
 // driver against E2E_POSTGRES_URL (a PostgreSQL server: CI's e2e-postgres step,
 // tools/postgres/postgres.sh) or, when that is unset, PGlite served over the wire protocol.
-// Real queries, then a scrape of /metrics over HTTP.
+// Real queries, then a scrape of /metrics over HTTP. The app is configured as product-service.
 
 const metricsNotes = pgTable('metrics_notes', {
   id: serial('id').primaryKey(),
@@ -60,7 +60,7 @@ async function startApp(
   env: Record<string, string>,
 ): Promise<{ app: INestApplication; url: string }> {
   const config = loadConfig(
-    { serviceName: 'test-service', defaultPort: 8090 },
+    { serviceName: 'product-service' },
     { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: join(root, 'data'), ...env },
   );
 
@@ -99,7 +99,7 @@ async function scrape(url: string, name: string): Promise<{ labels: Labels; valu
 
 /** The count of operations with exactly these labels (besides `service`). */
 async function operations(url: string, labels: Labels): Promise<number> {
-  const wanted = { service: 'test-service', db_system_name: 'postgresql', ...labels };
+  const wanted = { service: 'product-service', db_system_name: 'postgresql', ...labels };
   const samples = await scrape(url, 'db_client_operation_duration_seconds_count');
   const sample = samples.find(
     (candidate) =>
@@ -173,7 +173,7 @@ describe.each([
     expect(insertBuckets.map((sample) => sample.labels.le)).toEqual(
       expect.arrayContaining(['0.001', '0.1', '0.5', '+Inf']),
     );
-    expect(insertBuckets.every((sample) => sample.labels.service === 'test-service')).toBe(true);
+    expect(insertBuckets.every((sample) => sample.labels.service === 'product-service')).toBe(true);
   });
 
   it('times the statements inside a transaction', async () => {
@@ -223,7 +223,7 @@ describe.each([
         count.find((sample) => sample.labels.db_client_connection_state === name)?.value;
       expect(state('used')).toBe(0);
       expect(state('idle')).toBeGreaterThanOrEqual(1);
-      expect(count.every((sample) => sample.labels.service === 'test-service')).toBe(true);
+      expect(count.every((sample) => sample.labels.service === 'product-service')).toBe(true);
       expect((await scrape(url, 'db_client_connection_max'))[0]?.value).toBe(10);
       expect((await scrape(url, 'db_client_connection_pending_requests'))[0]?.value).toBe(0);
       const waitsAfter = (await scrape(url, 'db_client_connection_wait_time_seconds_count'))[0]

@@ -84,43 +84,29 @@ export class DatabaseMetrics {
     const observeWait = (startedAt: number) =>
       this.waits.observe(poolLabels, (performance.now() - startedAt) / 1000);
     const observePool = (pool: Pool) => this.observePool(pool, poolLabels);
-    const measure = (text: string | undefined, startedAt: number, error?: unknown) =>
-      this.observeOperation(text, startedAt, error);
+    const measured = (self: object, call: unknown, args: unknown[]) =>
+      this.measuredCall(self, call as (...args: unknown[]) => unknown, args);
 
+    /**
+     * A checked-out client (a transaction, the migrations) is measured here. The
+     * pool's own `query` calls its client with a callback: that statement is
+     * measured by the pool, with its wait for a connection and a failure to get one.
+     */
     class MeasuredClient extends Client {
       // One body for pg's overloads (text or config, values, callback or promise).
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       override query(...args: unknown[]): any {
-        const query = super.query as (...args: unknown[]) => unknown;
-        const startedAt = performance.now();
-        const text = queryText(args[0]);
-        const last = args.length - 1;
-        const callback = args[last];
-        if (typeof callback === 'function') {
-          // The pool's own `query` calls its client with a callback.
-          args[last] = (error: unknown, result: unknown) => {
-            measure(text, startedAt, error ?? undefined);
-            (callback as (error: unknown, result: unknown) => void)(error, result);
-          };
-          return query.apply(this, args);
-        }
-        const result = query.apply(this, args);
-        // A Submittable (cursors, streams) reports through its own events: not measured.
-        if (!(result instanceof Promise)) return result;
-        return result.then(
-          (value: unknown) => {
-            measure(text, startedAt);
-            return value;
-          },
-          (error: unknown) => {
-            measure(text, startedAt, error);
-            throw error;
-          },
-        );
+        if (typeof args.at(-1) === 'function') return super.query(...(args as [string]));
+        return measured(this, super.query, args);
       }
     }
 
     class MeasuredPool extends Pool {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      override query(...args: unknown[]): any {
+        return measured(this, super.query, args);
+      }
+
       override connect(): Promise<PoolClient>;
       override connect(
         callback: (
@@ -191,6 +177,41 @@ export class DatabaseMetrics {
     }
 
     return new MeasuredPGlite(dataDir, { postgresqlconf: settings });
+  }
+
+  /**
+   * Calls a `pg` query method and observes its outcome: through the callback
+   * when the last argument is one, else through the promise it returns. A
+   * Submittable (cursors, streams) reports through its own events: not measured.
+   */
+  private measuredCall(
+    self: object,
+    call: (...args: unknown[]) => unknown,
+    args: unknown[],
+  ): unknown {
+    const startedAt = performance.now();
+    const text = queryText(args[0]);
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (error: unknown, result: unknown) => {
+        this.observeOperation(text, startedAt, error ?? undefined);
+        (callback as (error: unknown, result: unknown) => void)(error, result);
+      };
+      return call.apply(self, args);
+    }
+    const result = call.apply(self, args);
+    if (!(result instanceof Promise)) return result;
+    return result.then(
+      (value: unknown) => {
+        this.observeOperation(text, startedAt);
+        return value;
+      },
+      (error: unknown) => {
+        this.observeOperation(text, startedAt, error);
+        throw error;
+      },
+    );
   }
 
   private async measure<T>(text: string, run: () => Promise<T>): Promise<T> {

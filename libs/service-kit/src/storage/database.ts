@@ -60,9 +60,9 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
     const pool =
       options.metrics?.pool(options.databaseUrl, POOL_SIZE) ??
       new Pool({ connectionString: options.databaseUrl, max: POOL_SIZE });
-    // An idle connection the server closed (PostgreSQL restarted or failed over) is an 'error'
-    // event of the pool, which crashes the process when nobody listens. The pool drops that
-    // connection and the next query opens a new one; queries that fail meanwhile fail as usual.
+    // A server that closes an idle connection (a restart, an outage) makes the pool emit
+    // `error`, which unhandled would end the process. The pool drops that connection; the
+    // next operation reports the outage to its caller (and counts as a failed operation).
     pool.on('error', () => undefined);
     const db = drizzleNodePostgres(pool, { schema: options.schema });
     await migrateNodePostgres(db, migrationConfig);
