@@ -376,6 +376,14 @@ export const DRILLS: Drill[] = [
         match: { alertname: 'AgentExecutionErrors' },
         why: 'agents whose tools call product-service fail with it (a warning)',
       },
+      {
+        match: { alertname: 'HighErrorRate' },
+        why: 'the storing services answer 5xx; the warning can reach chat in the seconds before DatabaseOperationsFailing fires and inhibits it',
+      },
+      {
+        match: { alertname: 'ErrorBudgetBurn', slo: 'availability' },
+        why: "inhibited while DatabaseDown fires; once PostgreSQL is back DatabaseDown resolves within seconds, while the burn's 5-minute window still holds the outage: the users' view of the same outage may page then",
+      },
     ],
     mix: REALISTIC,
     probe: { method: 'GET', path: '/api/products?limit=5' },
