@@ -6,6 +6,7 @@
 #   otelcol                   Collector builder distribution       deploy/otel-collector/manifest.yaml
 #   helm                      helm.sh/helm/v4                      deploy/local/tools/helm/go.mod
 #   kustomize                 sigs.k8s.io/kustomize/kustomize/v5   deploy/local/tools/kustomize/go.mod
+#   node_exporter             github.com/prometheus/node_exporter  deploy/local/tools/node_exporter/go.mod
 # Each version is pinned once, in the file named beside it (a Go tool dependency, or the builder
 # manifest). A build is kept in a cache outside the repo, keyed by name, version and a hash of the
 # files that define it, so other clones and CI reuse it; Go (and the module proxy) is needed only
@@ -13,7 +14,7 @@
 # run again (prints nothing when everything is there).
 #
 #   bash deploy/local/install-tools.sh                 # all of them
-#   bash deploy/local/install-tools.sh prometheus      # only some: prometheus alertmanager jaeger otelcol helm kustomize
+#   bash deploy/local/install-tools.sh prometheus      # only some: prometheus alertmanager jaeger otelcol helm kustomize node_exporter
 #
 # Environment:
 #   TOOLS_CACHE  the cache (default ${XDG_CACHE_HOME:-$HOME/.cache}/nestjs-observability-tools)
@@ -130,8 +131,17 @@ build_kustomize() {
     sigs.k8s.io/kustomize/kustomize/v5)
 }
 
+# The host's CPU, memory, filesystem and network for the local stack (a Linux host; on another OS
+# the same build runs with the collectors that OS has).
+build_node_exporter() {
+  need_go node_exporter "$tools/node_exporter/go.mod"
+  (cd "$tools/node_exporter" && CGO_ENABLED=0 go build -mod=readonly -trimpath -o "$1/node_exporter" \
+    -ldflags "-s -w -X github.com/prometheus/common/version.Version=${2#v} -X github.com/prometheus/common/version.Branch=HEAD -X github.com/prometheus/common/version.Revision=$2" \
+    github.com/prometheus/node_exporter)
+}
+
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(prometheus alertmanager jaeger otelcol helm kustomize)
+[ ${#wanted[@]} -gt 0 ] || wanted=(prometheus alertmanager jaeger otelcol helm kustomize node_exporter)
 for tool in "${wanted[@]}"; do
   case $tool in
     prometheus)
@@ -152,6 +162,9 @@ for tool in "${wanted[@]}"; do
     kustomize)
       install kustomize "$(required "$tools/kustomize/go.mod" sigs.k8s.io/kustomize/kustomize/v5)" \
         "$(inputs_hash "$tools/kustomize/go.mod" "$tools/kustomize/go.sum")" kustomize ;;
-    *) echo "install-tools: unknown tool '$tool' (prometheus, alertmanager, jaeger, otelcol, helm, kustomize)" >&2; exit 2 ;;
+    node_exporter)
+      install node_exporter "$(required "$tools/node_exporter/go.mod" github.com/prometheus/node_exporter)" \
+        "$(inputs_hash "$tools/node_exporter/go.mod" "$tools/node_exporter/go.sum")" node_exporter ;;
+    *) echo "install-tools: unknown tool '$tool' (prometheus, alertmanager, jaeger, otelcol, helm, kustomize, node_exporter)" >&2; exit 2 ;;
   esac
 done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The observability stack without Docker, on loopback: Prometheus 3, Alertmanager, the
-# OpenTelemetry Collector, Jaeger 2 and the webhook sink, built from source by install-tools.sh
+# OpenTelemetry Collector, Jaeger 2, node_exporter (the host) and the webhook sink, built from source by install-tools.sh
 # (first run only) and reading the same config files as compose, with only addresses changed
 # through the environment. The services of `npm start` (127.0.0.1:8080-8084) are scraped, and
 # their OTLP (127.0.0.1:4318) goes through the Collector's two tiers as in Kubernetes: the first
@@ -34,9 +34,9 @@
 #                  :9093, :16686, and http://localhost:3000)
 #   OTELCOL_TAIL_SAMPLING_PERCENT  share of fast, successful traces the samplers keep (default 10)
 # Ports (fixed, docs/interfaces.md): Prometheus 9090, Alertmanager 9093, OTLP 4317/4318, Jaeger UI
-# and API 16686, webhook sink 9095; the Collector's health 13133, own metrics 8888, span metrics
-# 8889; the samplers' OTLP gRPC 14417/14418, health 14433/14434, own metrics 14488/14489; Jaeger's
-# OTLP gRPC 14317, health 14133, own metrics 14269.
+# and API 16686, webhook sink 9095, node_exporter 9100; the Collector's health 13133, own metrics 8888,
+# span metrics 8889; the samplers' OTLP gRPC 14417/14418, health 14433/14434, own metrics
+# 14488/14489; Jaeger's OTLP gRPC 14317, health 14133, own metrics 14269.
 # Services started for this stack send logs over OTLP too: OTEL_LOGS_EXPORTER=otlp.
 set -euo pipefail
 
@@ -49,15 +49,15 @@ stack_dir=$(cd "$stack_dir" && pwd)
 run_dir=$stack_dir/run
 log_dir=$stack_dir/logs
 config_dir=$stack_dir/config
-components=(webhook-sink alertmanager prometheus jaeger otel-sampler-1 otel-sampler-2 otelcol)
+components=(webhook-sink alertmanager prometheus jaeger otel-sampler-1 otel-sampler-2 otelcol node-exporter)
 if [ "${STACK_FAKE_RECEIVERS:-false}" = true ]; then components=(fake-receivers "${components[@]}"); fi
 declare -A port=([prometheus]=9090 [alertmanager]=9093 [webhook-sink]=9095 [jaeger]=16686 [otelcol]=4318
-  [otel-sampler-1]=14417 [otel-sampler-2]=14418 [fake-receivers]=9096)
+  [otel-sampler-1]=14417 [otel-sampler-2]=14418 [fake-receivers]=9096 [node-exporter]=9100)
 # Each component's readiness URL (the Collector and Jaeger answer on their health ports).
 declare -A ready=([prometheus]=http://127.0.0.1:9090/-/ready [alertmanager]=http://127.0.0.1:9093/-/ready
   [webhook-sink]=http://127.0.0.1:9095/health [jaeger]=http://127.0.0.1:14133/status
   [otelcol]=http://127.0.0.1:13133/ [otel-sampler-1]=http://127.0.0.1:14433/ [otel-sampler-2]=http://127.0.0.1:14434/
-  [fake-receivers]=http://127.0.0.1:9096/health)
+  [fake-receivers]=http://127.0.0.1:9096/health [node-exporter]=http://127.0.0.1:9100/metrics)
 export PATH=$repo/.tools/bin:$PATH
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -141,6 +141,8 @@ command_for() {
       echo node "$repo/deploy/webhook-sink/sink.mjs" ;;
     fake-receivers)
       echo node "$repo/deploy/test/fake-receivers/fake-receivers.mjs" ;;
+    node-exporter)
+      echo node_exporter "--web.listen-address=127.0.0.1:${port[node-exporter]}" ;;
   esac
 }
 
@@ -202,11 +204,12 @@ start_all() {
   if alive fake-receivers; then
     echo "  fake PagerDuty, Slack and SMTP  http://127.0.0.1:${port[fake-receivers]}/received   (SMTP 127.0.0.1:9025)"
   fi
+  echo "  node_exporter http://127.0.0.1:${port[node-exporter]}/metrics   (this host: CPU, memory, filesystems, network)"
   echo "  scraping the services on 127.0.0.1:8080-8084 (start them with 'OTEL_LOGS_EXPORTER=otlp npm start')"
 }
 
 stop_all() {
-  for c in otelcol otel-sampler-1 otel-sampler-2 jaeger prometheus alertmanager webhook-sink fake-receivers; do
+  for c in node-exporter otelcol otel-sampler-1 otel-sampler-2 jaeger prometheus alertmanager webhook-sink fake-receivers; do
     local pid; pid=$(pid_of "$c")
     [ -n "$pid" ] || continue
     if kill -0 "$pid" 2>/dev/null; then

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startServices, type RunningServices } from '../../tools/services/launcher.ts';
+import { checkTroubleshooting } from './troubleshooting.ts';
 
 const [workDir, stackDir] = process.argv.slice(2);
 if (!workDir || !stackDir) {
@@ -292,6 +293,8 @@ try {
     const names = body.data.groups.flatMap((g: any) => g.rules.map((r: any) => r.name));
     if (!names.includes('OtelCollectorExportFailing')) throw new Error(`alerts loaded: ${names}`);
   });
+
+  await checkTroubleshooting(check, eventually);
 } finally {
   await services.stopAll();
 }

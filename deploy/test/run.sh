@@ -106,6 +106,7 @@ check "compose and Kubernetes images are the versions install-tools.sh built" ba
   am=$(alertmanager --version 2>&1 | awk "NR == 1 {print \$3}")
   jaeger=$(jaeger version 2> /dev/null | grep -o "\"gitVersion\":\"v[0-9.]*" | sed "s/.*\"v//")
   otel=$(otelcol --version | awk "{print \$3}")
+  node=$(node_exporter --version 2>&1 | awk "NR == 1 {print \$3}")
   status=0
   want() { grep -q "image: $2\$" "$1" || { echo "$1: no image $2"; status=1; }; }
   want deploy/compose/compose.yaml "prom/prometheus:v$prom"
@@ -114,7 +115,8 @@ check "compose and Kubernetes images are the versions install-tools.sh built" ba
   want deploy/k8s/observability/jaeger.yaml "jaegertracing/jaeger:$jaeger"
   want deploy/compose/compose.yaml "nestjs-observability/otelcol:$otel"
   want deploy/k8s/observability/otel-collector.yaml "nestjs-observability/otelcol:$otel"
-  echo "Prometheus $prom, Alertmanager $am, Jaeger $jaeger, Collector $otel"; exit $status'
+  want deploy/compose/compose.yaml "prom/node-exporter:v$node"
+  echo "Prometheus $prom, Alertmanager $am, Jaeger $jaeger, Collector $otel, node_exporter $node"; exit $status'
 
 # --- Alertmanager (deploy/alertmanager/tests) ---
 check "Alertmanager receivers on and off: amtool check-config and routes.txt for every set-up" \
@@ -123,6 +125,7 @@ check "notification templates render as tests/golden (amtool template render)" b
 check "Kubernetes Alertmanager values are generated from the templates" "$node_bin" deploy/alertmanager/helm-values.mjs --check
 check "live inhibition and notification test (alertmanager + webhook sink)" \
   "$node_bin" deploy/alertmanager/tests/inhibition.test.mjs
+check "live database inhibitions: one PostgreSQL outage, one page" "$node_bin" deploy/alertmanager/tests/database-inhibition.test.mjs
 check "live delivery to fake PagerDuty, Slack and SMTP (alertmanager + deploy/test/fake-receivers)" \
   "$node_bin" deploy/alertmanager/tests/delivery.test.mjs
 
@@ -158,6 +161,11 @@ check "Kubernetes workloads: PDB, HPA, spread, resource attributes, NetworkPolic
 check "generated dashboards equal the committed JSON" "$node_bin" deploy/grafana/generate.ts --check
 check "dashboard queries are valid PromQL/LogQL on known metrics, every panel described" \
   "$stackcheck" queries deploy/test/metrics deploy/prometheus/rules deploy/grafana/dashboards/*.json
+
+# --- LogQL: every query in the docs, dashboards and datasource links, on the fields Loki stores ---
+check "LogQL parser and Loki field model (go test)" bash -c 'cd deploy/test/stackcheck && go test ./...'
+check "every LogQL query (docs, dashboards, datasources) parses and uses only fields Loki stores" bash -c \
+  '"$0" logql deploy/test/logs/fields.txt $(git ls-files "*.md") deploy/grafana/dashboards/*.json deploy/grafana/provisioning/datasources/*.yml' "$stackcheck"
 
 # --- runbooks ---
 alerts=$(grep -ho '^ *- alert: [A-Za-z0-9]*' deploy/prometheus/rules/*.yml | awk '{print $3}' | sort -u)
@@ -195,7 +203,8 @@ else
     grep -q '^ok - \|^not ok - ' "$work/live.out" || { echo "not ok - live-stack.ts ran"; failed=$((failed + 1)); }
     check "every Grafana link (exemplar, derived field, trace to logs) resolves against the backends' answers" \
       "$stackcheck" links deploy/grafana/provisioning/datasources/datasources.yml \
-      "$work/live/trace.json" "$STACK_DIR/otelcol/logs.jsonl" "$work/live/exemplars.json" "$(cat "$work/live/unsampled-trace-id" 2>/dev/null)"
+      "$work/live/trace.json" "$STACK_DIR/otelcol/logs.jsonl" "$work/live/exemplars.json" "$(cat "$work/live/unsampled-trace-id" 2>/dev/null)" \
+      deploy/test/logs/fields.txt
     # Tail sampling with faults under load, on a fresh stack at the default percentage.
     bash deploy/local/stack.sh stop > /dev/null
     export OTELCOL_TAIL_SAMPLING_PERCENT=10

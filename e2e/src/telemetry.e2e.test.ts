@@ -360,6 +360,50 @@ describe('the user a request acts for', () => {
     }
     assert.notEqual(userId, email);
 
+    // The calls made on the user's behalf: order-service's user lookup and stock
+    // reservation, agent-service's tool calls.
+    const placing = traceContext();
+    const placed = await call(gateway, 'POST', '/api/orders', {
+      token,
+      headers: { traceparent: placing.traceparent },
+      body: { items: [{ productId: 2, quantity: 1 }] },
+    });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    const asking = traceContext();
+    const run = await call(gateway, 'POST', '/api/agents/execute', {
+      token,
+      headers: { traceparent: asking.traceparent },
+      body: { agentType: 'catalog', input: 'find a laptop under 1500' },
+    });
+    assert.equal(run.body.status, 'success', JSON.stringify(run.body));
+    for (const [trace, service, route] of [
+      [placing, 'user-service', '/internal/users/:id'],
+      [placing, 'product-service', '/internal/stock-reservations'],
+      [placing, 'product-service', '/internal/stock-reservations/:orderId/confirm'],
+      [asking, 'product-service', '/products'],
+    ] as const) {
+      const server = await eventually(() =>
+        spansOf(trace.traceId).find(
+          (span) =>
+            span.kind === SERVER &&
+            span.service === service &&
+            span.attributes['http.route'] === route,
+        ),
+      );
+      assert.equal(server.attributes['user.id'], userId, `${service} ${route}: server span`);
+      const line = await eventually(() =>
+        stack
+          .logLines(service)
+          .find(
+            (entry) =>
+              entry.trace_id === trace.traceId &&
+              entry.msg === 'request completed' &&
+              entry.route === route,
+          ),
+      );
+      assert.equal(line['user.id'], userId, `${service} ${route}: request line`);
+    }
+
     // At the gateway the header is the client's to forge: only a verified token counts.
     const forged = traceContext();
     await call(gateway, 'GET', '/api/products/1', {

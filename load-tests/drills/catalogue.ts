@@ -5,6 +5,7 @@
 //
 // A new drill is one more entry in DRILLS. A new kind of fault is a member of `Fault` plus its
 // handler in faults.ts; a new kind of expectation is an `Expectation` in `alsoExpected`.
+import { query } from './alerts.ts';
 import type { DrillConfig, ServiceName } from './config.ts';
 import { chattedNotPaged, pagedAndChatted } from './people.ts';
 
@@ -17,7 +18,12 @@ export type Fault =
   /** Stop the process through the launcher (SIGTERM), start it again to clear. */
   | { kind: 'stop-process'; service: ServiceName }
   /** POST /admin/faults on the service's own port, DELETE /admin/faults/:id to clear. */
-  | { kind: 'inject'; service: ServiceName; params: Record<string, unknown> & { kind: string } };
+  | { kind: 'inject'; service: ServiceName; params: Record<string, unknown> & { kind: string } }
+  /**
+   * Stop the PostgreSQL server of the launched services (tools/postgres/postgres.sh stop), start
+   * it again to clear. `service`: the one whose requests the report follows.
+   */
+  | { kind: 'stop-database'; service: ServiceName };
 
 /** A request the runner sends itself while the fault is on, to collect faulted trace ids. */
 export interface Probe {
@@ -53,7 +59,8 @@ export interface Drill {
   name: string;
   description: string;
   fault: Fault;
-  expected: AlertMatcher & { alertname: string; service: string; severity: Severity };
+  /** `service` may be left out for an alert about something all services share (the database). */
+  expected: AlertMatcher & { alertname: string; service?: string; severity: Severity };
   /** Further expectations of the same incident, checked after it resolved. */
   alsoExpected?: Expectation[];
   /** Alerts the same fault raises by design (symptoms upstream, SLO burn), with the reason. */
@@ -90,6 +97,37 @@ const gatewaySymptoms = (slo: 'availability' | 'latency'): Drill['tolerated'] =>
         })),
       ]),
 ];
+
+/**
+ * An alert that must have fired in Prometheus for each of `services` during the incident and
+ * resolved after it, whether or not Alertmanager let it notify anyone (it may be inhibited).
+ */
+function firedAndResolved(
+  alertname: string,
+  services: ServiceName[],
+  resolveSeconds: number,
+): Expectation {
+  const firing = `ALERTS{alertname="${alertname}", alertstate="firing"}`;
+  return {
+    description: `${alertname} fired and resolved in Prometheus for ${services.join(', ')}`,
+    async check({ config, faultStartedAt }) {
+      const since = Math.ceil((Date.now() - faultStartedAt.getTime()) / 1000);
+      const fired = new Set(
+        (await query(config, `max by (service) (max_over_time(${firing}[${since}s]))`)).map(
+          (r) => r.metric.service,
+        ),
+      );
+      const unmet = services.filter((s) => !fired.has(s)).map((s) => `never fired for ${s}`);
+      const deadline = Date.now() + resolveSeconds * 1000;
+      let still = (await query(config, firing)).map((r) => r.metric.service);
+      while (still.length > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+        still = (await query(config, firing)).map((r) => r.metric.service);
+      }
+      return [...unmet, ...still.map((s) => `still firing for ${s} ${resolveSeconds}s later`)];
+    },
+  };
+}
 
 export const DRILLS: Drill[] = [
   {
@@ -315,6 +353,46 @@ export const DRILLS: Drill[] = [
     probe: { method: 'GET', path: '/api/products?limit=5' },
     detectBudgetSeconds: 240,
     resolveBudgetSeconds: 420,
+  },
+  {
+    name: 'database-down',
+    description:
+      'the PostgreSQL server the services use is stopped (tools/postgres/postgres.sh stop) and started again.',
+    fault: { kind: 'stop-database', service: 'product-service' },
+    // The one page of a database outage. Here no postgres-exporter runs, so it comes from the
+    // services' own db_client metrics (every service with database traffic failing); Alertmanager
+    // inhibits what it explains, DatabaseOperationsFailing included.
+    expected: { alertname: 'DatabaseDown', severity: 'critical' },
+    alsoExpected: [
+      firedAndResolved(
+        'DatabaseOperationsFailing',
+        ['user-service', 'product-service', 'order-service'],
+        240,
+      ),
+    ],
+    tolerated: [
+      {
+        match: { alertname: 'DatabaseOperationsFailing' },
+        why: 'each storing service warns as its operations fail; a warning may reach chat in the seconds before DatabaseDown fires and inhibits it',
+      },
+      {
+        match: { alertname: 'AgentExecutionErrors' },
+        why: 'agents whose tools call product-service fail with it (a warning)',
+      },
+      {
+        match: { alertname: 'HighErrorRate' },
+        why: 'the storing services answer 5xx; the warning can reach chat in the seconds before DatabaseOperationsFailing fires and inhibits it',
+      },
+      {
+        match: { alertname: 'ErrorBudgetBurn', slo: 'availability' },
+        why: "inhibited while DatabaseDown fires; once PostgreSQL is back DatabaseDown resolves within seconds, while the burn's 5-minute window still holds the outage: the users' view of the same outage may page then",
+      },
+    ],
+    mix: REALISTIC,
+    probe: { method: 'GET', path: '/api/products?limit=5' },
+    // The services' 1-minute failure ratio crosses 90% within a minute, then `for: 30s`.
+    detectBudgetSeconds: 150,
+    resolveBudgetSeconds: 180,
   },
 ];
 

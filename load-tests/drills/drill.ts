@@ -163,7 +163,7 @@ function begin(drill: Drill, ctx: Context): Run {
   const record: DrillRecord = {
     drill: drill.name,
     alert: drill.expected.alertname,
-    service: drill.expected.service,
+    service: drill.expected.service ?? drill.fault.service,
     severity: drill.expected.severity,
     description: drill.description,
     detectedSeconds: null,

@@ -49,8 +49,9 @@ const notification = (
 ): Notification => ({ receivedAt: new Date(), receiver, status, labels });
 
 describe('the drill catalogue', () => {
-  it('has the eight drills of the issue and the latency page, each once', () => {
+  it('has the eight drills of the issue, the latency page and the database outage, each once', () => {
     assert.deepEqual(DRILLS.map((d) => d.name).sort(), [
+      'database-down',
       'error-budget-burn',
       'event-loop-lag',
       'high-error-rate',
@@ -69,7 +70,7 @@ describe('the drill catalogue', () => {
     const critical = DRILLS.filter((d) => d.expected.severity === 'critical');
     assert.deepEqual(
       critical.map((d) => `${d.expected.alertname} ${d.expected.slo ?? ''}`).sort(),
-      ['ErrorBudgetBurn availability', 'ErrorBudgetBurn latency', 'ServiceDown '],
+      ['DatabaseDown ', 'ErrorBudgetBurn availability', 'ErrorBudgetBurn latency', 'ServiceDown '],
     );
     for (const drill of critical) assert.ok(drill.detectBudgetSeconds <= 240, drill.name);
   });

@@ -1,6 +1,8 @@
 // How each kind of fault the catalogue declares is checked, started and cleared. A new kind of
 // fault is a new member of `Fault` in catalogue.ts plus its entry in FAULT_KINDS here; the
 // compiler asks for both.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import type { Fault } from './catalogue.ts';
 import type { DrillConfig } from './config.ts';
 import { fetchWithRetry, getJson } from './http.ts';
@@ -81,7 +83,34 @@ export const FAULT_KINDS: FaultKinds = {
       };
     },
   },
+  'stop-database': {
+    async preconditions(_fault, { config, services }) {
+      return config.storage === 'postgres' && services.canRestart
+        ? []
+        : [
+            'database-down stops the PostgreSQL server the runner starts for the services it launches: unset DRILL_SERVICES and DRILL_STORAGE',
+          ];
+    },
+    async start() {
+      postgres('stop');
+      return {
+        description: 'stopped PostgreSQL (tools/postgres/postgres.sh stop)',
+        clear: async () => {
+          postgres('start');
+          return 'started PostgreSQL again';
+        },
+        restore: async () => postgres('start'),
+      };
+    },
+  },
 };
+
+const POSTGRES = path.resolve(import.meta.dirname, '../../tools/postgres/postgres.sh');
+
+function postgres(command: 'start' | 'stop'): void {
+  const result = spawnSync('bash', [POSTGRES, command], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`postgres.sh ${command} failed: ${result.stderr}`);
+}
 
 /** The handler of a fault's kind, typed for that fault. */
 export function faultKind<F extends Fault>(fault: F): FaultKind<F> {

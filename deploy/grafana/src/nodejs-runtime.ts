@@ -1,10 +1,15 @@
 // Node.js runtime: prom-client's default metrics for the selected services (event loop, heap
-// spaces, external memory, GC by kind, CPU, handles, versions) and the process restarts.
+// spaces, external memory, GC by kind, CPU, handles, versions), the process restarts, and the
+// hosts they run on (node_exporter, job node-exporter: CPU, memory, filesystems, disks, network).
+import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { dashboard, prometheus, promql, serviceVariable, timeseries } from './panels.ts';
 
 const s = 'namespace=~"$namespace", service=~"$service"';
+// The hosts: node_exporter's own job, in every run mode (no namespace: the hosts are shared).
+const host = 'job="node-exporter"';
+const disks = `${host}, fstype!~"tmpfs|ramfs|squashfs|overlay|nsfs", mountpoint!=""`;
 
 export default dashboard(
   'nodejs-runtime',
@@ -137,6 +142,76 @@ export default dashboard(
         promql(
           `changes(process_start_time_seconds{${s}}[$__rate_interval])`,
           '{{service}} {{instance}}',
+        ),
+      ],
+    ),
+  )
+  .withRow(new RowBuilder('Host'))
+  .withPanel(
+    timeseries(
+      'Host CPU busy',
+      'Share of CPU time each host spent working (not idle, not waiting on I/O), all CPUs together; HostCpuSaturated warns above 90% for 15 minutes.',
+      'percentunit',
+      [
+        promql(
+          `1 - avg by (instance) (sum by (instance, cpu) (rate(node_cpu_seconds_total{${host}, mode=~"idle|iowait"}[$__rate_interval])))`,
+          '{{instance}}',
+        ),
+      ],
+    ),
+  )
+  .withPanel(
+    timeseries(
+      'Host memory available',
+      'Share of memory available to new work (free plus reclaimable cache); HostMemoryPressure warns below 10% while the kernel pages in from disk.',
+      'percentunit',
+      [
+        promql(
+          `node_memory_MemAvailable_bytes{${host}} / node_memory_MemTotal_bytes{${host}}`,
+          '{{instance}}',
+        ),
+      ],
+    ),
+  )
+  .withPanel(
+    timeseries(
+      'Host filesystem space available',
+      'Share of each filesystem still free (in-memory ones left out); HostFilesystemFillingUp warns when the trend of the last 6 hours reaches zero within 24 hours.',
+      'percentunit',
+      [
+        promql(
+          `node_filesystem_avail_bytes{${disks}} / node_filesystem_size_bytes{${disks}}`,
+          '{{instance}} {{mountpoint}}',
+        ),
+      ],
+    ),
+  )
+  .withPanel(
+    timeseries(
+      'Host network traffic',
+      'Bytes per second each host received and sent on its network interfaces, loopback left out.',
+      'Bps',
+      [
+        promql(
+          `sum by (instance) (rate(node_network_receive_bytes_total{${host}, device!="lo"}[$__rate_interval]))`,
+          'received {{instance}}',
+        ),
+        promql(
+          `sum by (instance) (rate(node_network_transmit_bytes_total{${host}, device!="lo"}[$__rate_interval]))`,
+          'sent {{instance}}',
+        ),
+      ],
+    ),
+  )
+  .withPanel(
+    timeseries(
+      'Host disk busy',
+      'Share of time each disk was busy with I/O: near 100% every read and write queues.',
+      'percentunit',
+      [
+        promql(
+          `rate(node_disk_io_time_seconds_total{${host}}[$__rate_interval])`,
+          '{{instance}} {{device}}',
         ),
       ],
     ),

@@ -47,7 +47,7 @@ export default dashboard(
   .withPanel(
     timeseries(
       'Latency by route (with exemplars)',
-      'p50 and p95 request duration by route. The dots are exemplars: each links to the trace of one real request in Jaeger.',
+      'p50, p95 and p99 request duration by route. The dots are exemplars: each links to the trace of one real request in Jaeger.',
       's',
       [
         promql(
@@ -57,6 +57,10 @@ export default dashboard(
         promql(
           `histogram_quantile(0.5, sum by (route, le) (rate(http_request_duration_seconds_bucket{${s}}[$__rate_interval])))`,
           'p50 {{route}}',
+        ),
+        promql(
+          `histogram_quantile(0.99, sum by (route, le) (rate(http_request_duration_seconds_bucket{${s}}[$__rate_interval])))`,
+          'p99 {{route}}',
         ),
       ],
     ).dataLinks(toTraces),
@@ -187,7 +191,7 @@ export default dashboard(
   .withPanel(
     logs(
       'Logs',
-      "The service's JSON logs from Loki, newest first. Open a line and follow trace_id to its trace in Jaeger.",
-      '{service_name="$service"} | json',
+      'The service\'s log lines from Loki in $namespace, newest first: the line is the message, the fields (severity_text, route, status_code, trace_id, ...) are structured metadata. Open a line and follow its trace link to Jaeger. Errors only: add | severity_text="error".',
+      '{service_name="$service", k8s_namespace_name=~"$namespace"}',
     ),
   );

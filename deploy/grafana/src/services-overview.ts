@@ -1,12 +1,15 @@
 // Services overview: RED (rate, errors, duration) for every service side by side. Click a
 // series to open that service in Service detail (the data links carry `service`).
+import { MappingType } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
   dashboard,
   promql,
+  redBelow,
   redFrom,
   serviceLink,
   serviceVariable,
   stat,
+  table,
   timeseries,
 } from './panels.ts';
 
@@ -26,6 +29,22 @@ export default dashboard(
       'none',
       promql(`count(max by (namespace, service) (up{${s}}) == 1) or vector(0)`, 'up'),
     ),
+  )
+  .withPanel(
+    stat(
+      'Service status',
+      'Each selected service: UP when at least one of its instances answered its last scrape, DOWN when none did (ServiceDown pages after a minute of DOWN).',
+      'none',
+      promql(`max by (service) (up{${s}})`, '{{service}}'),
+    )
+      .mappings([
+        {
+          type: MappingType.ValueToText,
+          options: { '0': { text: 'DOWN', color: 'red' }, '1': { text: 'UP', color: 'green' } },
+        },
+      ])
+      .thresholds(redBelow(1))
+      .span(24),
   )
   .withPanel(
     stat(
@@ -92,6 +111,52 @@ export default dashboard(
         ),
       ],
     ).dataLinks(toDetail),
+  )
+  .withPanel(
+    timeseries(
+      'Latency p50, p95 and p99',
+      'Request duration percentiles of all selected services together: p50 is the typical request, p95 what HighLatencyP95 watches (500 ms), p99 the tail the latency SLO is about (99% within 1 s).',
+      's',
+      [0.5, 0.95, 0.99].map((q) =>
+        promql(
+          `histogram_quantile(${q}, sum by (le) (rate(http_request_duration_seconds_bucket{${s}}[$__rate_interval])))`,
+          `p${q * 100}`,
+        ),
+      ),
+    ),
+  )
+  .withPanel(
+    timeseries(
+      'Responses by status code',
+      'Requests per second of the selected services by HTTP status code: the distribution of answers (2xx success, 4xx client mistakes, 5xx failures).',
+      'reqps',
+      [
+        promql(
+          `sum by (status_code) (rate(http_requests_total{${s}}[$__rate_interval]))`,
+          '{{status_code}}',
+        ),
+      ],
+    ),
+  )
+  .withPanel(
+    table(
+      'Top 10 slowest routes (p95)',
+      'The ten routes with the highest 95th percentile duration over the time range, with their service: where to look first when latency rises.',
+      promql(
+        `topk(10, histogram_quantile(0.95, sum by (service, method, route, le) (rate(http_request_duration_seconds_bucket{${s}}[$__range]))))`,
+        '{{service}} {{method}} {{route}}',
+      ),
+    ).span(12),
+  )
+  .withPanel(
+    table(
+      'Top 10 busiest routes',
+      'The ten routes with the most requests per second over the time range, with their service.',
+      promql(
+        `topk(10, sum by (service, method, route) (rate(http_requests_total{${s}}[$__range])))`,
+        '{{service}} {{method}} {{route}}',
+      ),
+    ).span(12),
   )
   .withPanel(
     timeseries(

@@ -37,6 +37,9 @@ function traceTable(title: string, description: string, search: Record<string, s
 }
 
 const product = `namespace=~"$namespace", service=~"${SERVICES}"`;
+// Span metrics carry the spans' resource attributes the Collector keeps as dimensions
+// (deploy/otel-collector/config.yaml): service_name, and k8s_namespace_name in Kubernetes.
+const spans = 'service_name="$service", k8s_namespace_name=~"$namespace"';
 
 export default dashboard(
   'traces',
@@ -152,6 +155,19 @@ export default dashboard(
         promql(
           `histogram_quantile(0.95, sum by (service, upstream, le) (rate(upstream_request_duration_seconds_bucket{${product}}[$__rate_interval])))`,
           '{{service}} → {{upstream}}',
+        ),
+      ],
+    ).span(24),
+  )
+  .withPanel(
+    timeseries(
+      'Span rate by operation (span metrics)',
+      "Spans per second of $service by span name and kind, from the Collector's span metrics (computed from every span, before sampling): the traffic the traces above are a sample of. Filtered by $namespace through the spans' k8s.namespace.name.",
+      'reqps',
+      [
+        promql(
+          `sum by (span_name, span_kind) (rate(traces_span_metrics_calls_total{${spans}}[$__rate_interval]))`,
+          '{{span_kind}} {{span_name}}',
         ),
       ],
     ).span(24),

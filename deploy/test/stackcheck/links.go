@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/grafana/loki/v3/pkg/logql/syntax"
-	"github.com/prometheus/prometheus/model/labels"
 	"gopkg.in/yaml.v3"
 )
 
@@ -74,12 +72,13 @@ type otlpLogs struct {
 				Version string `json:"version"`
 			} `json:"scope"`
 			LogRecords []struct {
-				SeverityText string          `json:"severityText"`
-				Body         json.RawMessage `json:"body"`
-				Attributes   []otlpAttribute `json:"attributes"`
-				Flags        uint32          `json:"flags"`
-				TraceID      string          `json:"traceId"`
-				SpanID       string          `json:"spanId"`
+				SeverityText   string          `json:"severityText"`
+				SeverityNumber int             `json:"severityNumber"`
+				Body           json.RawMessage `json:"body"`
+				Attributes     []otlpAttribute `json:"attributes"`
+				Flags          uint32          `json:"flags"`
+				TraceID        string          `json:"traceId"`
+				SpanID         string          `json:"spanId"`
 			} `json:"logRecords"`
 		} `json:"scopeLogs"`
 	} `json:"resourceLogs"`
@@ -92,7 +91,25 @@ type otlpAttribute struct {
 		IntValue    *string  `json:"intValue"`
 		DoubleValue *float64 `json:"doubleValue"`
 		BoolValue   *bool    `json:"boolValue"`
+		KvlistValue *struct {
+			Values []otlpAttribute `json:"values"`
+		} `json:"kvlistValue"`
 	} `json:"value"`
+}
+
+// flatten adds the attribute to fields the way Loki stores a log attribute as structured
+// metadata: a map's keys joined to its name with _ (err.type -> err_type).
+func (a otlpAttribute) flatten(prefix string, fields map[string]string) {
+	name := lokiName(prefix + a.Key)
+	if kv := a.Value.KvlistValue; kv != nil {
+		for _, inner := range kv.Values {
+			inner.flatten(name+"_", fields)
+		}
+		return
+	}
+	if v, ok := a.String(); ok {
+		fields[name] = v
+	}
 }
 
 func (a otlpAttribute) String() (string, bool) {
@@ -167,16 +184,22 @@ func readLokiEntries(file, traceID string) ([]lokiEntry, error) {
 						continue
 					}
 					metadata := map[string]string{"scope_name": sl.Scope.Name, "trace_id": r.TraceID, "span_id": r.SpanID}
+					if sl.Scope.Version != "" {
+						metadata["scope_version"] = sl.Scope.Version
+					}
 					for k, v := range resourceMetadata {
 						metadata[k] = v
 					}
 					for _, a := range r.Attributes {
-						if v, ok := a.String(); ok {
-							metadata[lokiName(a.Key)] = v
-						}
+						a.flatten("", metadata)
 					}
 					if r.SeverityText != "" {
 						metadata["severity_text"] = r.SeverityText
+						// Loki's discover_log_levels takes an OTLP record's level from its severity.
+						metadata["detected_level"] = strings.ToLower(r.SeverityText)
+					}
+					if r.SeverityNumber != 0 {
+						metadata["severity_number"] = strconv.Itoa(r.SeverityNumber)
 					}
 					if r.Flags != 0 {
 						metadata["flags"] = strconv.FormatUint(uint64(r.Flags), 10)
@@ -200,7 +223,7 @@ var linkVariable = regexp.MustCompile(`\$\{(__[a-zA-Z]+)\.([a-zA-Z]+)(?:\[\"([^\
 // what the backends really return: the trace-to-logs query against Jaeger's JSON for a span and
 // the Loki entries that span's logs become; the exemplar destination against Prometheus'
 // exemplar labels; each Loki derived field against those Loki entries (sampled lines only).
-func checkLinks(datasourcesPath, tracePath, logsPath, exemplarsPath, unsampledTraceID string) []string {
+func checkLinks(datasourcesPath, tracePath, logsPath, exemplarsPath, unsampledTraceID, fieldsFile string) []string {
 	var problems []string
 	var ds datasourcesFile
 	data, err := os.ReadFile(datasourcesPath)
@@ -222,6 +245,22 @@ func checkLinks(datasourcesPath, tracePath, logsPath, exemplarsPath, unsampledTr
 	entries, err := readLokiEntries(logsPath, trace.TraceID)
 	if err != nil || len(entries) == 0 {
 		return []string{fmt.Sprintf("%s: no log records of trace %s (%v)", logsPath, trace.TraceID, err)}
+	}
+	// The field model the LogQL checks trust: each field it requires is on the trace's records.
+	if fieldsFile != "" {
+		_, required := loadFieldModel(fieldsFile)
+		for _, field := range required {
+			found := false
+			for _, e := range entries {
+				_, found = e.metadata[field]
+				if found {
+					break
+				}
+			}
+			if !found {
+				problems = append(problems, fmt.Sprintf("%s: field %s is on none of trace %s's %d log records as Loki would store them", fieldsFile, field, trace.TraceID, len(entries)))
+			}
+		}
 	}
 	unsampledEntries, err := readLokiEntries(logsPath, unsampledTraceID)
 	if err != nil || len(unsampledEntries) == 0 {
@@ -355,42 +394,26 @@ func derivedValue(matcherType, matcherRegex string, e lokiEntry) (string, bool) 
 	return m[1], true
 }
 
-// matchLogQL counts the entries a LogQL log query selects: the stream selector on the stream
-// labels, then the pipeline (line and label filters) on the line and structured metadata.
+// matchLogQL counts the entries a LogQL log query selects.
 func matchLogQL(query string, entries []lokiEntry) (int, error) {
-	expr, err := syntax.ParseLogSelector(query, true)
+	expr, err := parseLogQL(query)
 	if err != nil {
 		return 0, err
 	}
-	pipeline, err := expr.Pipeline()
-	if err != nil {
-		return 0, err
+	if expr.log == nil {
+		return 0, fmt.Errorf("a metric query, not a log query")
 	}
-	matchers := expr.Matchers()
 	count := 0
 	for _, e := range entries {
-		streamLabels := labels.FromMap(e.stream)
-		selected := true
-		for _, m := range matchers {
-			selected = selected && m.Matches(streamLabels.Get(m.Name))
+		selected, err := expr.log.match(e)
+		if err != nil {
+			return 0, err
 		}
-		if !selected {
-			continue
-		}
-		stream := pipeline.ForStream(streamLabels)
-		if _, _, ok := stream.Process(0, []byte(e.line), metadataLabels(e.metadata)...); ok {
+		if selected {
 			count++
 		}
 	}
 	return count, nil
-}
-
-func metadataLabels(m map[string]string) []labels.Label {
-	var out []labels.Label
-	for k, v := range m {
-		out = append(out, labels.Label{Name: k, Value: v})
-	}
-	return out
 }
 
 func keys(m map[string]string) []string {

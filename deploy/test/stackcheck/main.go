@@ -1,14 +1,20 @@
 // stackcheck validates the stack's files with the libraries of the tools that read them, so
 // the checks need no running Docker, Kubernetes or Grafana. Run by deploy/test/run.sh:
 //
-//	stackcheck queries METRICS_DIR RULES_DIR DASHBOARD.json...  panel queries: valid PromQL/LogQL, known metric names
+//	stackcheck queries METRICS_DIR RULES_DIR DASHBOARD.json...  panel queries: valid PromQL/LogQL, known metric names and Loki fields
+//	stackcheck logql FIELDS_FILE FILE...                         every LogQL query in Markdown, dashboards, datasources: valid, on fields Loki stores
 //	stackcheck rules METRICS_DIR RULES_DIR                      rule expressions parse with Prometheus 3 and use known names
 //	stackcheck compose ENV_FILE COMPOSE_FILE...                  compose files valid against the compose-spec schema
 //	stackcheck k8s < manifests.yaml                              manifests decode strictly into Kubernetes and prometheus-operator types
 //	stackcheck configmap NAME KEY < manifests.yaml               prints one key of a ConfigMap (what a pod mounts)
 //	stackcheck helm-values KUBE_PROMETHEUS_STACK_VALUES          the Prometheus and Alertmanager specs decode strictly, retention >= 30d
-//	stackcheck links DATASOURCES TRACE_JSON LOGS_JSONL EXEMPLARS_JSON UNSAMPLED_TRACE_ID
-//	                                                             every Grafana link resolves against what the backends returned
+//	stackcheck links DATASOURCES TRACE_JSON LOGS_JSONL EXEMPLARS_JSON UNSAMPLED_TRACE_ID [FIELDS_FILE]
+//	                                                             every Grafana link resolves against what the backends returned,
+//	                                                             and the log records carry the fields of the Loki field model
+//
+// Loki's field model (what a LogQL query may filter on): the stream labels of Loki's default OTLP
+// index attributes and the structured metadata fields of deploy/test/logs/fields.txt
+// ($LOKI_FIELDS_FILE). LogQL is parsed by logql.go (Loki's own parser is AGPL).
 //
 // Known metric names: METRICS_DIR/services.txt (or $METRIC_NAMES_FILE, one name per line, e.g.
 // from a live /metrics scrape), METRICS_DIR/stack.txt (Prometheus built-ins, k6) and every name
@@ -25,7 +31,6 @@ import (
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/cli"
-	"github.com/grafana/loki/v3/pkg/logql/syntax"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 	"gopkg.in/yaml.v3"
@@ -33,12 +38,14 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: stackcheck queries|rules|compose|k8s|configmap|helm-values|links ...")
+		fail("usage: stackcheck queries|logql|rules|compose|k8s|configmap|helm-values|links ...")
 	}
 	var problems []string
 	switch os.Args[1] {
 	case "queries":
 		problems = checkQueries(os.Args[2], os.Args[3], os.Args[4:])
+	case "logql":
+		problems = checkLogQLFiles(os.Args[2], os.Args[3:])
 	case "rules":
 		problems = checkRules(os.Args[2], os.Args[3])
 	case "compose":
@@ -50,7 +57,11 @@ func main() {
 	case "helm-values":
 		problems = checkHelmValues(os.Args[2])
 	case "links":
-		problems = checkLinks(os.Args[2], os.Args[3], os.Args[4], os.Args[5], os.Args[6])
+		fields := ""
+		if len(os.Args) > 7 {
+			fields = os.Args[7]
+		}
+		problems = checkLinks(os.Args[2], os.Args[3], os.Args[4], os.Args[5], os.Args[6], fields)
 	default:
 		fail("unknown command " + os.Args[1])
 	}
@@ -186,8 +197,17 @@ type panel struct {
 	Panels []panel `json:"panels"` // collapsed rows hold their panels
 }
 
+// lokiFieldsFile is deploy/test/logs/fields.txt beside METRICS_DIR, or $LOKI_FIELDS_FILE.
+func lokiFieldsFile(metricsDir string) string {
+	if f := os.Getenv("LOKI_FIELDS_FILE"); f != "" {
+		return f
+	}
+	return filepath.Join(metricsDir, "..", "logs", "fields.txt")
+}
+
 func checkQueries(metricsDir, rulesDir string, files []string) []string {
 	names := knownNames(metricsDir, rulesDir)
+	model, _ := loadFieldModel(lokiFieldsFile(metricsDir))
 	var problems []string
 	var walk func(file string, panels []panel, dsVars map[string]string)
 	walk = func(file string, panels []panel, dsVars map[string]string) {
@@ -212,9 +232,7 @@ func checkQueries(metricsDir, rulesDir string, files []string) []string {
 				case "prometheus":
 					problems = append(problems, checkPromQL(where, expr, names)...)
 				case "loki":
-					if _, err := syntax.ParseExpr(expr); err != nil {
-						problems = append(problems, fmt.Sprintf("%s: invalid LogQL %q: %v", where, t.Expr, err))
-					}
+					problems = append(problems, checkLogQL(where, t.Expr, model)...)
 				case "jaeger":
 					// A trace search (service, tags, durations): no query language to parse.
 					if t.Expr != "" {

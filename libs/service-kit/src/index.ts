@@ -21,6 +21,11 @@ export {
 export { DATABASE, DatabaseModule } from './storage/database.module';
 export type { Database } from './storage/database';
 export { isUniqueViolation } from './storage/unique-violation';
-export { CALLER_ID_HEADER, CallerId } from './auth/caller-id.decorator';
+export {
+  CALLER_ID_HEADER,
+  CallerId,
+  onBehalfOf,
+  RecordCallerInterceptor,
+} from './auth/caller-id.decorator';
 export { intParam, uuidParam } from './validation/param-pipes';
 export { PeriodicTask } from './scheduling/periodic-task';

@@ -46,6 +46,8 @@ export class AgentRun {
     private readonly tracer: Tracer,
     private readonly faults: FaultRegistry,
     private readonly toolCalls: Counter<ToolCallLabel>,
+    /** The user the agent runs for: every tool call is made on their behalf. */
+    private readonly callerId: string,
   ) {}
 
   async call<Args, Result>(tool: Tool<Args, Result>, args: Args, reason: string): Promise<Result> {
@@ -66,7 +68,7 @@ export class AgentRun {
       async (span) => {
         const startedAt = performance.now();
         try {
-          const result = await tool.call(args);
+          const result = await tool.call(args, this.callerId);
           this.record(tool.name, reason, 'success', startedAt, tool.summarise(result));
           return result;
         } catch (error) {

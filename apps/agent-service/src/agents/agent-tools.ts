@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OrderDto, ProductDto, ProductPageDto, UserDto } from '@obs/api-contracts';
-import { CALLER_ID_HEADER, UpstreamClients } from '@obs/service-kit';
+import { onBehalfOf, UpstreamClients } from '@obs/service-kit';
 
 export const TOOL_NAMES = [
   'search_products',
@@ -15,7 +15,8 @@ export type ToolName = (typeof TOOL_NAMES)[number];
 export interface Tool<Args, Result> {
   name: ToolName;
   description: string;
-  call(args: Args): Promise<Result>;
+  /** `callerId`: the user the agent runs for, forwarded to the service called. */
+  call(args: Args, callerId: string): Promise<Result>;
   /** What the step shows of the result: enough to follow the agent, nothing more. */
   summarise(result: Result): unknown;
 }
@@ -36,18 +37,18 @@ export class AgentTools {
     const products = upstreams.for('product-service');
     const users = upstreams.for('user-service');
     const orders = upstreams.for('order-service');
-    // order-service only shows a user their own orders: the caller's id travels with the call.
-    const asUser = (userId: string) => ({ headers: { [CALLER_ID_HEADER]: userId } });
+    // Every call carries the caller's id: order-service shows a user their own orders only,
+    // and each service called records the user it acts for.
 
     this.searchProducts = {
       name: 'search_products',
       description: `Searches the catalogue by name, description or category; returns up to ${SEARCH_LIMIT} products.`,
-      call: (query) => {
+      call: (query, callerId) => {
         const search = new URLSearchParams({
           ...(query ? { q: query } : {}),
           limit: String(SEARCH_LIMIT),
         });
-        return products.expectOk<ProductPageDto>(`/products?${search}`);
+        return products.expectOk<ProductPageDto>(`/products?${search}`, onBehalfOf(callerId));
       },
       summarise: (page) => ({
         total: page.total,
@@ -57,26 +58,31 @@ export class AgentTools {
     this.getProduct = {
       name: 'get_product',
       description: 'Reads one product with its current price and stock.',
-      call: (id) => products.expectOk<ProductDto>(`/products/${id}`),
+      call: (id, callerId) =>
+        products.expectOk<ProductDto>(`/products/${id}`, onBehalfOf(callerId)),
       summarise: ({ id, name, price, stock }) => ({ id, name, price, stock }),
     };
     this.getUserProfile = {
       name: 'get_user_profile',
       description: "Reads the caller's profile.",
-      call: (userId) => users.expectOk<UserDto>(`/internal/users/${encodeURIComponent(userId)}`),
+      call: (userId, callerId) =>
+        users.expectOk<UserDto>(
+          `/internal/users/${encodeURIComponent(userId)}`,
+          onBehalfOf(callerId),
+        ),
       summarise: ({ id, name }) => ({ id, name }),
     };
     this.listOrders = {
       name: 'list_orders',
       description: "Lists the caller's orders.",
-      call: (userId) => orders.expectOk<OrderDto[]>('/orders', asUser(userId)),
+      call: (_userId, callerId) => orders.expectOk<OrderDto[]>('/orders', onBehalfOf(callerId)),
       summarise: (list) => ({ count: list.length }),
     };
     this.getOrder = {
       name: 'get_order',
       description: "Reads one of the caller's orders.",
-      call: ({ userId, orderId }) =>
-        orders.expectOk<OrderDto>(`/orders/${encodeURIComponent(orderId)}`, asUser(userId)),
+      call: ({ orderId }, callerId) =>
+        orders.expectOk<OrderDto>(`/orders/${encodeURIComponent(orderId)}`, onBehalfOf(callerId)),
       summarise: ({ id, status, total, items }) => ({ id, status, total, items: items.length }),
     };
   }

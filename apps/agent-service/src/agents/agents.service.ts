@@ -96,7 +96,7 @@ export class AgentsService implements OnModuleInit {
         const stopTimer = this.duration.startTimer({ agent_type: agent.type });
         const spanContext = span.spanContext();
         const traceId = isSpanContextValid(spanContext) ? spanContext.traceId : '';
-        const run = new AgentRun(agent, tracer, this.faults, this.toolCalls);
+        const run = new AgentRun(agent, tracer, this.faults, this.toolCalls, callerId);
         let status: AgentResultDto['status'] = 'error';
         try {
           const output = await agent.act(plan(agent, request), run, this.tools);

@@ -18,6 +18,7 @@ import {
   SERVICE_CONFIG,
   type UpstreamClient,
   UpstreamClients,
+  onBehalfOf,
   upstreamFailure,
 } from '@obs/service-kit';
 import { InjectMetric, InjectPinoLogger, PinoLogger, Span } from '@obs/telemetry';
@@ -78,7 +79,7 @@ export class OrdersService {
       await this.checkUserExists(userId);
       const orderId =
         previous?.id ?? (idempotencyKey ? orderIdFor(userId, idempotencyKey) : randomUUID());
-      const reservation = await this.reserveStock(orderId, request);
+      const reservation = await this.reserveStock(userId, orderId, request);
       const saved = await this.save(userId, reservation, idempotencyKey);
       // Past pending already: a concurrent retry with the same key finished it.
       if (saved.status !== 'pending') return toOrderDto(saved);
@@ -112,7 +113,7 @@ export class OrdersService {
     const order = await this.find(userId, id);
     if (order.status === 'cancelled') return toOrderDto(order);
     if (await this.orders.markCancelling(id)) this.cancelled.inc();
-    await this.releaseStock(id);
+    await this.releaseStock(id, userId);
     await this.orders.markCancelled(id);
     return toOrderDto(await this.find(userId, id));
   }
@@ -173,6 +174,7 @@ export class OrdersService {
   private async checkUserExists(userId: string): Promise<void> {
     const response = await this.users.request<UserDto>(
       `/internal/users/${encodeURIComponent(userId)}`,
+      onBehalfOf(userId),
     );
     if (response.status === 404) throw new UnauthorizedException('the account no longer exists');
     if (response.status >= 400) throw upstreamFailure(this.users.name, response);
@@ -180,10 +182,15 @@ export class OrdersService {
 
   /** Holds the stock under the order's id until we confirm it, or until it expires. */
   @Span()
-  private reserveStock(orderId: string, request: CreateOrderDto): Promise<StockReservationDto> {
+  private reserveStock(
+    userId: string,
+    orderId: string,
+    request: CreateOrderDto,
+  ): Promise<StockReservationDto> {
     return this.products.expectOk<StockReservationDto>('/internal/stock-reservations', {
       method: 'POST',
       body: { orderId, items: request.items },
+      ...onBehalfOf(userId),
     });
   }
 
@@ -204,7 +211,7 @@ export class OrdersService {
         items,
       });
     } catch (error) {
-      await this.releaseQuietly(reservation.orderId);
+      await this.releaseQuietly(reservation.orderId, userId);
       throw error;
     }
   }
@@ -214,6 +221,7 @@ export class OrdersService {
   private async confirm(order: OrderWithItems): Promise<OrderWithItems> {
     const answer = await this.products.request(`/internal/stock-reservations/${order.id}/confirm`, {
       method: 'POST',
+      ...onBehalfOf(order.userId),
     });
     if (answer.status === HttpStatus.CONFLICT) {
       // Only a request slower than RESERVATION_TTL_MS gets here; the reconciler drops the order.
@@ -224,17 +232,19 @@ export class OrdersService {
     return { ...order, status: 'confirmed' };
   }
 
+  /** With `userId` for a user's request; without, on the service's own account (the reconciler). */
   @Span()
-  private async releaseStock(orderId: string): Promise<void> {
+  private async releaseStock(orderId: string, userId?: string): Promise<void> {
     await this.products.expectOk(`/internal/stock-reservations/${orderId}/release`, {
       method: 'POST',
+      ...(userId ? onBehalfOf(userId) : {}),
     });
   }
 
   /** Compensation after a failed save: the original error is what the client must see. */
-  private async releaseQuietly(orderId: string): Promise<void> {
+  private async releaseQuietly(orderId: string, userId: string): Promise<void> {
     try {
-      await this.releaseStock(orderId);
+      await this.releaseStock(orderId, userId);
     } catch (error) {
       // The reservation is pending: it expires and the sweeper returns its stock.
       this.logger.error({ orderId, err: error }, 'could not release the stock of an unsaved order');

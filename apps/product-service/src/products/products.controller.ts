@@ -1,11 +1,13 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ListProductsQuery, ProductDto, ProductPageDto } from '@obs/api-contracts';
-import { intParam } from '@obs/service-kit';
+import { intParam, RecordCallerInterceptor } from '@obs/service-kit';
 import { ProductsService } from './products.service';
 
 @ApiTags('products')
 @Controller('products')
+// agent-service's tools read products on behalf of a user.
+@UseInterceptors(RecordCallerInterceptor)
 export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   ApiErrors,
@@ -7,12 +7,14 @@ import {
   StockReleaseDto,
   StockReservationDto,
 } from '@obs/api-contracts';
-import { uuidParam } from '@obs/service-kit';
+import { RecordCallerInterceptor, uuidParam } from '@obs/service-kit';
 import { ProductsService } from './products.service';
 
 /** Internal routes for order-service; the gateway never exposes them. */
 @ApiTags('internal')
 @Controller('internal/stock-reservations')
+// order-service reserves stock for the user placing or cancelling an order.
+@UseInterceptors(RecordCallerInterceptor)
 export class StockReservationsController {
   constructor(private readonly products: ProductsService) {}
 

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AccessTokenDto, ApiErrors, LoginDto, RegisterDto, UserDto } from '@obs/api-contracts';
-import { CALLER_ID_HEADER, CallerId, uuidParam } from '@obs/service-kit';
+import { CALLER_ID_HEADER, CallerId, RecordCallerInterceptor, uuidParam } from '@obs/service-kit';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -41,8 +41,9 @@ export class UsersController {
     return this.users.get(callerId);
   }
 
-  /** Internal: other services look a user up by id. */
+  /** Internal: other services look a user up by id, for that user or on their own account. */
   @Get('internal/users/:id')
+  @UseInterceptors(RecordCallerInterceptor)
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(400, [404, 'No user has this id.'])
   get(@Param('id', uuidParam('id')) id: string): Promise<UserDto> {

@@ -1,6 +1,14 @@
-import { createParamDecorator, type ExecutionContext, UnauthorizedException } from '@nestjs/common';
+import {
+  type CallHandler,
+  createParamDecorator,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { setRequestUser } from '@obs/telemetry';
 import type { Request } from 'express';
+import type { Observable } from 'rxjs';
 
 /** Header the gateway sets after verifying the caller's access token. */
 export const CALLER_ID_HEADER = 'x-user-id';
@@ -21,3 +29,24 @@ export const CallerId = createParamDecorator(
     return callerId;
   },
 );
+
+/**
+ * For routes that do not require a caller but may be called on one's behalf
+ * (internal routes, public reads another service makes for a user): records the
+ * `x-user-id` a service forwarded as `user.id`, when there is one. For services
+ * behind the gateway only: at the gateway the header is the client's to forge.
+ */
+@Injectable()
+export class RecordCallerInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const callerId = request.headers[CALLER_ID_HEADER];
+    if (typeof callerId === 'string' && callerId !== '') setRequestUser(request, callerId);
+    return next.handle();
+  }
+}
+
+/** The headers of a call another service makes on behalf of the caller. */
+export function onBehalfOf(callerId: string): { headers: Record<string, string> } {
+  return { headers: { [CALLER_ID_HEADER]: callerId } };
+}

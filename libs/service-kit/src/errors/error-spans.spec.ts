@@ -13,6 +13,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -70,6 +71,14 @@ class ItemsController {
     return { reached: true };
   }
 
+  /** Stores a user whose email is taken: PostgreSQL refuses the INSERT (23505), a 500. */
+  @Get('duplicate-users')
+  async duplicateUser() {
+    await database.execute(
+      sql`insert into users (email, password_hash) values (${TAKEN_EMAIL}, ${PASSWORD_HASH})`,
+    );
+  }
+
   /** Stores the path parameter as an integer: PostgreSQL refuses one out of range (22003). */
   @Get('quantities/:value')
   async quantity(@Param('value') value: string) {
@@ -77,10 +86,23 @@ class ItemsController {
   }
 }
 
+/** Parameter values of a failed query: they reach neither a log line nor a span. */
+const TAKEN_EMAIL = 'taken@example.test';
+const PASSWORD_HASH = '$argon2id$v=19$m=65536,t=3,p=4$c2VjcmV0LXNhbHQ$c2VjcmV0LWhhc2g';
+
 const config = loadConfig({ serviceName: 'product-service' }, { NODE_ENV: 'test' });
 
+/** The app's log lines, as the OTLP log records are built from them too. */
+const logLines: string[] = [];
+const logOutput = {
+  write(chunk: string) {
+    logLines.push(...chunk.split('\n').filter(Boolean));
+  },
+  flushSync: () => undefined,
+};
+
 @Module({
-  imports: [TelemetryModule.forRoot({ serviceName: config.serviceName, logLevel: 'silent' })],
+  imports: [TelemetryModule.forRoot({ serviceName: config.serviceName, logOutput })],
   controllers: [ItemsController],
 })
 class TestAppModule {}
@@ -97,6 +119,7 @@ describe('the exception filter on the server span', () => {
       bodyParser: false,
     });
     useRequestTelemetry(app);
+    app.useLogger(app.get(Logger));
     configureService(app, config);
     await app.init();
     server = process.getBuiltinModule('node:http').createServer(app.getHttpAdapter().getInstance());
@@ -104,6 +127,10 @@ describe('the exception filter on the server span', () => {
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // The embedded engine compiles on its first query: not inside a test's time.
     await database.execute(sql`select 1`);
+    await database.execute(
+      sql`create table users (email text primary key, password_hash text not null)`,
+    );
+    await database.execute(sql`insert into users values (${TAKEN_EMAIL}, 'x')`);
   }, 60_000);
 
   afterAll(async () => {
@@ -176,6 +203,28 @@ describe('the exception filter on the server span', () => {
     expect(status).toBe(400);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
     expect(exceptionEvents(span)).toEqual([]);
+  });
+
+  it('logs and records a failed query without its parameter values', async () => {
+    logLines.length = 0;
+    const { status, span } = await request('/duplicate-users');
+
+    expect(status).toBe(500);
+    const [event] = exceptionEvents(span);
+    expect(event.attributes).toMatchObject({
+      'exception.type': 'DrizzleQueryError',
+      'exception.message':
+        'Failed query: insert into users (email, password_hash) values ($1, $2): ' +
+        'duplicate key value violates unique constraint "users_pkey" (SQLSTATE 23505)',
+    });
+    const errorLine = logLines.map((line) => JSON.parse(line)).find((line) => 'err' in line);
+    expect(errorLine).toMatchObject({
+      msg: event.attributes?.['exception.message'],
+      err: { type: 'DrizzleQueryError', message: event.attributes?.['exception.message'] },
+    });
+    expect(errorLine.err.stack).toMatch(/^DrizzleQueryError: Failed query: .*\n {4}at /);
+    const recorded = JSON.stringify([logLines, span.events, span.status]);
+    for (const secret of [TAKEN_EMAIL, PASSWORD_HASH]) expect(recorded).not.toContain(secret);
   });
 
   it('answers a value the column holds with 200', async () => {

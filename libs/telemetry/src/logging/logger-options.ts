@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { Options } from 'pino-http';
 import { PROBE_PATH } from '../http/polled-paths';
 import { routeTemplate } from '../http/route-template';
+import { withoutQueryParameters } from '../errors/without-query-parameters';
 import { ATTR_USER_ID, requestUser } from '../http/request-user';
 import type { TelemetryModuleOptions } from '../telemetry-options';
 
@@ -73,11 +74,30 @@ function pathOf(request: Request): string | undefined {
  * An error as the structured `err` of docs/interfaces.md: its type, message and stack,
  * the same object on stdout and, through the pino instrumentation, as the
  * OTLP log record's `err` attribute. pino's standard serializer would also
- * copy every enumerable property, such as a failed query's parameters.
+ * copy every enumerable property, such as a failed query's parameters, which
+ * are dropped from its message and stack too (`withoutQueryParameters`).
  */
-export function serializeError(error: unknown): { type: string; message: string; stack?: string } {
+export function serializeError(thrown: unknown): { type: string; message: string; stack?: string } {
+  const error = withoutQueryParameters(thrown);
   if (!(error instanceof Error)) return { type: typeof error, message: String(error) };
   return { type: error.name, message: error.message, stack: error.stack };
+}
+
+/** pino's `logMethod` hook: `logger.error(error, …)` and `logger.error({ err: error, … }, …)`. */
+function logWithoutQueryParameters(
+  this: pino.Logger,
+  args: Parameters<pino.LogFn>,
+  method: pino.LogFn,
+  _level: number,
+): void {
+  const [first, ...rest] = args as unknown[];
+  let safe = first;
+  if (first instanceof Error) safe = withoutQueryParameters(first);
+  else if (typeof first === 'object' && first !== null && 'err' in first) {
+    const err = withoutQueryParameters(first.err);
+    if (err !== first.err) safe = { ...first, err };
+  }
+  method.apply(this, [safe, ...rest] as Parameters<pino.LogFn>);
 }
 
 /**
@@ -100,6 +120,10 @@ export function pinoHttpOptions(options: TelemetryModuleOptions): Options<Reques
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // pino takes a line's `msg` from the logged error's own message, before the
+    // `err` serializer runs: a failed query is swapped for one without its
+    // parameter values first.
+    hooks: { logMethod: logWithoutQueryParameters },
     quietReqLogger: true,
     quietResLogger: true,
     // pino-http binds `req` to a per-request child logger that quiet mode never

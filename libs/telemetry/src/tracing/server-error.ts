@@ -1,5 +1,6 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
+import { withoutQueryParameters } from '../errors/without-query-parameters';
 
 /**
  * Records an error the service answers with a 5xx on the request's server span: an
@@ -12,8 +13,11 @@ import { getRPCMetadata } from '@opentelemetry/core';
  * The server span is the one in the request's RPC metadata: with nestjs-core's spans
  * switched on, the active span is Nest's handler span, which that instrumentation
  * records the exception on itself.
+ *
+ * A failed query is recorded without its parameter values (`withoutQueryParameters`).
  */
-export function recordServerError(error: unknown): void {
+export function recordServerError(thrown: unknown): void {
+  const error = withoutQueryParameters(thrown);
   const active = context.active();
   const span = getRPCMetadata(active)?.span ?? trace.getSpan(active);
   if (!span?.isRecording()) return;
