@@ -148,9 +148,9 @@ function chooseValue(
   );
   const newest = byTime.at(-1) ?? '';
   if (variable.name === 'testid') return { single: newest, regex: newest };
-  // A custom variable (a fixed list of options) starts at the option the dashboard selects.
+  // A variable starts at the option the dashboard saves as selected, when that option exists.
   const current = variable.current?.value;
-  if (variable.type === 'custom' && typeof current === 'string' && values.includes(current))
+  if (typeof current === 'string' && values.includes(current))
     return { single: current, regex: current };
   const escaped = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return {

@@ -21,7 +21,7 @@ import {
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
-import { SERVICE_NAMES } from '../../../libs/api-contracts/src/topology.ts';
+import { SERVICE_NAMES, TOPOLOGY } from '../../../libs/api-contracts/src/topology.ts';
 
 // Prometheus through the $datasource variable (a kube-prometheus-stack Grafana names its own);
 // Loki and Jaeger by the uids deploy/grafana/provisioning/datasources/datasources.yml gives them.
@@ -104,7 +104,13 @@ export function serviceVariable(multi: boolean): QueryVariableBuilder {
     .query(`label_values(up{service=~"${SERVICES}", namespace=~"$namespace"}, service)`)
     .refresh(VariableRefresh.OnTimeRangeChanged);
   // No allValue: "All" becomes the list of the five, never `.*` (other apps' services).
-  return multi ? variable.multi(true).includeAll(true) : variable;
+  if (multi) return variable.multi(true).includeAll(true);
+  // One service at a time opens on one that serves, calls others and owns a database, so every
+  // row has data before anyone picks (the first alphabetically, agent-service, has no database).
+  const fullest = SERVICE_NAMES.find(
+    (name) => TOPOLOGY[name].database && TOPOLOGY[name].calls.length,
+  );
+  return fullest ? variable.current({ text: fullest, value: fullest }) : variable;
 }
 
 /** A PromQL query; `{{label}}` legends as in Grafana. */
